@@ -1,0 +1,6 @@
+package dev.winch.common.event;
+
+/** Which way a scale request goes. */
+public enum ScaleAction {
+    UP, DOWN
+}

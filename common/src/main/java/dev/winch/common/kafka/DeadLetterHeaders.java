@@ -1,0 +1,20 @@
+package dev.winch.common.kafka;
+
+/** Headers a dead-lettered record carries, besides all its original headers. */
+public final class DeadLetterHeaders {
+
+    /** Why the record could not be processed, one line. */
+    public static final String REASON = "winch_dlq_reason";
+    /** The exception class of the last failure. */
+    public static final String EXCEPTION = "winch_dlq_exception";
+    /** How many times processing was tried. */
+    public static final String ATTEMPTS = "winch_dlq_attempts";
+    public static final String ORIGINAL_TOPIC = "winch_dlq_topic";
+    public static final String ORIGINAL_PARTITION = "winch_dlq_partition";
+    public static final String ORIGINAL_OFFSET = "winch_dlq_offset";
+    /** The consumer group that gave up on it. */
+    public static final String GROUP = "winch_dlq_group";
+
+    private DeadLetterHeaders() {
+    }
+}

@@ -1,0 +1,59 @@
+package dev.winch.common.runtime;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import dev.winch.common.config.RuntimeConfig.LogFormat;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Log set-up for a service process: one line per event on stdout, plain or JSON. Lines about an event carry
+ * {@code eventId} and {@code target} as key-value pairs (SLF4J 2 fluent API), which both formats print.
+ */
+public final class Logging {
+
+    private Logging() {
+    }
+
+    /** Configures logback unless a configuration file was given explicitly (tests, operators). */
+    public static void configure(LogFormat format) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        Encoder<ILoggingEvent> encoder;
+        if (format == LogFormat.JSON) {
+            JsonEncoder json = new JsonEncoder();
+            json.setContext(context);
+            json.start();
+            encoder = json;
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setContext(context);
+            pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} %kvp - %msg%n");
+            pattern.start();
+            encoder = pattern;
+        }
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("stdout");
+        console.setEncoder(encoder);
+        console.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(console);
+        // The Kafka clients and the Kubernetes client log their whole configuration at INFO.
+        context.getLogger("org.apache.kafka").setLevel(Level.WARN);
+        context.getLogger("kafka").setLevel(Level.WARN);
+        context.getLogger("io.fabric8").setLevel(Level.WARN);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+    }
+}

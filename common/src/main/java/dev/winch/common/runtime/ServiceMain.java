@@ -1,0 +1,66 @@
+package dev.winch.common.runtime;
+
+import dev.winch.common.config.ConfigException;
+import dev.winch.common.config.ServiceConfig;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a service process starts: read and validate the configuration (exit 2 with one line naming the
+ * variable when it is wrong), set up logging, start the runtime and the service, install the SIGTERM hook.
+ * {@code System.getenv()} is read by the service's {@code main} only and handed in here.
+ */
+public final class ServiceMain {
+
+    /** Exit status for a configuration error. */
+    public static final int EXIT_CONFIG = 2;
+    /** Exit status for a failure to start. */
+    public static final int EXIT_START = 1;
+
+    /** Starts a service on a runtime: consumers, servers, clients. Completes when it is ready to work. */
+    @FunctionalInterface
+    public interface Starter<C extends ServiceConfig> {
+        Future<?> start(ServiceRuntime runtime, C config);
+    }
+
+    private ServiceMain() {
+    }
+
+    public static <C extends ServiceConfig> void run(Map<String, String> environment,
+            Function<Map<String, String>, C> readConfig, Starter<C> starter) {
+        C config;
+        try {
+            config = readConfig.apply(environment);
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            System.exit(EXIT_CONFIG);
+            return;
+        }
+        Logging.configure(config.runtime().logFormat());
+        Logger log = LoggerFactory.getLogger(ServiceMain.class);
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("{} stopping", config.runtime().serviceName());
+            try {
+                runtime.close().await(config.runtime().shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("Shutdown did not complete cleanly: {}", e.toString());
+            }
+        }, "winch-shutdown"));
+        runtime.startManagement("0.0.0.0")
+                .compose(port -> starter.start(runtime, config))
+                .onSuccess(v -> {
+                    runtime.markStarted();
+                    log.info("{} started; management on port {}; configuration {}",
+                            config.runtime().serviceName(), runtime.managementPort(), config);
+                })
+                .onFailure(e -> {
+                    log.error("{} failed to start: {}", config.runtime().serviceName(), e.toString(), e);
+                    runtime.close().onComplete(ar -> System.exit(EXIT_START));
+                });
+    }
+}
