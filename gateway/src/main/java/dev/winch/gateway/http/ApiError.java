@@ -1,0 +1,44 @@
+package dev.winch.gateway.http;
+
+import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * The one error shape of every HTTP answer that is not a success:
+ * {@code {"code": 400, "error": "invalid_payload", "message": "...", "validationErrors": [{"field", "message"}]}}.
+ * Messages never echo secrets.
+ */
+public record ApiError(int code, String error, String message, List<FieldError> validationErrors) {
+
+    public ApiError(int code, String error, String message) {
+        this(code, error, message, List.of());
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject().put("code", code).put("error", error).put("message", message);
+        if (!validationErrors.isEmpty()) {
+            JsonArray list = new JsonArray();
+            validationErrors.forEach(e -> list.add(new JsonObject().put("field", e.field()).put("message", e.message())));
+            json.put("validationErrors", list);
+        }
+        return json;
+    }
+
+    public void send(RoutingContext ctx) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response()
+                .setStatusCode(code)
+                .putHeader("Content-Type", "application/json")
+                .end(toJson().encode());
+    }
+
+    public static ApiError notFound() {
+        // The same answer for an unknown receiver and a wrong token, so receiver ids cannot be probed.
+        return new ApiError(404, "not_found", "no such receiver, or wrong credentials");
+    }
+}
