@@ -1,0 +1,290 @@
+package dev.winch.local;
+
+import dev.winch.common.event.Topics;
+import dev.winch.testkit.EmbeddedKafkaBroker;
+import dev.winch.testkit.SandboxKubernetes;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The whole Winch stack on one machine: a real Kafka broker (KRaft, in this JVM), a sandbox Kubernetes API when
+ * no kubeconfig is found, and the five services, each from its own runnable jar in a child process.
+ * Ctrl-C stops the services (SIGTERM, so they finish in-flight work and commit), then the broker and the sandbox.
+ *
+ * <p>Environment: {@code WINCH_LOCAL_HTTP_PORT} (gateway, default 8080), {@code WINCH_LOCAL_SANDBOX_PORT}
+ * (sandbox API, default 0: a free port), {@code KUBECONFIG} (use that cluster instead of the sandbox).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final List<String> SERVICES =
+            List.of("gateway", "scaler-service", "upgrader-service", "host-service", "notifier-service");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path home;
+    private final Path work;
+    private final PrintStream out;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    private EmbeddedKafkaBroker kafka;
+    private SandboxKubernetes sandbox;
+
+    LocalStack(Path home, PrintStream out) {
+        this.home = home;
+        this.work = home.resolve(".winch-local");
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long begin = System.nanoTime();
+        Path home = findHome();
+        LocalStack stack = new LocalStack(home, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "winch-local-shutdown"));
+        try {
+            stack.start(System.getenv());
+        } catch (Exception e) {
+            System.err.println("winch-local: " + e.getMessage());
+            stack.close();
+            System.exit(1);
+        }
+        System.out.printf("Ready in %.1f s. Ctrl-C stops everything.%n", (System.nanoTime() - begin) / 1e9);
+        Thread.currentThread().join();
+    }
+
+    void start(Map<String, String> env) throws Exception {
+        Files.createDirectories(work);
+        for (String service : SERVICES) {
+            Path jar = jar(service);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: run 'mvn -DskipTests package' first");
+            }
+        }
+        int httpPort = Integer.parseInt(env.getOrDefault("WINCH_LOCAL_HTTP_PORT", "8080"));
+        Optional<Path> kubeconfig = existingKubeconfig(env);
+        if (kubeconfig.isEmpty()) {
+            int sandboxPort = Integer.parseInt(env.getOrDefault("WINCH_LOCAL_SANDBOX_PORT", "0"));
+            sandbox = SandboxKubernetes.start(sandboxPort);
+            sandbox.seedDemo();
+            kubeconfig = Optional.of(sandbox.writeKubeconfig(work.resolve("kubeconfig")));
+            out.println("No kubeconfig found: using a SANDBOX Kubernetes API (fabric8 mock server, CRUD mode, "
+                    + "in memory, not a real cluster) at " + sandbox.url());
+        } else {
+            out.println("Using the cluster of " + kubeconfig.get());
+        }
+        kafka = EmbeddedKafkaBroker.start();
+        createTopics(kafka.bootstrapServers());
+        out.println("Kafka (KRaft, embedded) at " + kafka.bootstrapServers());
+
+        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        Path receivers = work.resolve("receivers.yaml");
+        Files.writeString(receivers, """
+                # Written by the local run; a new token each start.
+                receivers:
+                  - id: demo-web
+                    name: Upgrade demo/web on a Docker Hub push
+                    kind: redeploy
+                    token: %s
+                    redeploy:
+                      namespace: demo
+                      workload: deployment/web
+                      container: web
+                """.formatted(token));
+
+        for (String service : SERVICES) {
+            Map<String, String> serviceEnv = new HashMap<>();
+            serviceEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            serviceEnv.put("KUBECONFIG", kubeconfig.get().toString());
+            int management = freePort();
+            serviceEnv.put("WINCH_MANAGEMENT_PORT", String.valueOf(management));
+            if (service.equals("gateway")) {
+                serviceEnv.put("WINCH_HTTP_PORT", String.valueOf(httpPort));
+                serviceEnv.put("WINCH_RECEIVERS_FILE", receivers.toString());
+            }
+            managementPorts.put(service, management);
+            processes.put(service, launch(service, serviceEnv));
+        }
+        awaitReady();
+        printBanner(httpPort, token);
+    }
+
+    private Process launch(String service, Map<String, String> extraEnv) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar(service).toString())
+                .redirectErrorStream(true);
+        builder.environment().putAll(extraEnv);
+        Process process = builder.start();
+        String prefix = String.format("%-9s| ", service.replace("-service", ""));
+        Thread pump = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    out.println(prefix + line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "winch-local-" + service);
+        pump.setDaemon(true);
+        pump.start();
+        return process;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        List<String> waiting = new ArrayList<>(SERVICES);
+        while (!waiting.isEmpty()) {
+            for (String service : List.copyOf(waiting)) {
+                Process process = processes.get(service);
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(service + " exited with status " + process.exitValue());
+                }
+                if (ready(http, managementPorts.get(service))) {
+                    waiting.remove(service);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready after " + READY_TIMEOUT.toSeconds() + " s: " + waiting);
+            }
+            if (!waiting.isEmpty()) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    private static boolean ready(HttpClient http, int port) {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void printBanner(int httpPort, String token) {
+        String gateway = "http://localhost:" + httpPort;
+        out.println();
+        out.println("Winch is running.");
+        out.println("  gateway:      " + gateway + "   (POST /hooks/{id})");
+        managementPorts.forEach((service, port) ->
+                out.println(String.format("  %-13s http://localhost:%d/health/ready  /metrics", service + ":", port)));
+        if (sandbox != null) {
+            out.println("  sandbox API:  " + sandbox.url() + "   (SANDBOX, not a real cluster)");
+            out.println("    kubectl --server " + sandbox.url() + " --insecure-skip-tls-verify get deployments -n demo -o wide");
+        }
+        out.println();
+        out.println("Try it: a Docker Hub push of hongxiaolu/iperf3:latest upgrades demo/web");
+        out.println("  curl -i -X POST '" + gateway + "/hooks/demo-web?token=" + token
+                + "&ns=demo&workload=deployment/web&container=web&repo_type=dockerhub' \\");
+        out.println("    -H 'Content-Type: application/json' \\");
+        out.println("    -d '{\"push_data\":{\"tag\":\"latest\",\"pusher\":\"hongxiaolu\"},"
+                + "\"repository\":{\"repo_name\":\"hongxiaolu/iperf3\"}}'");
+        out.println();
+    }
+
+    @Override
+    public synchronized void close() {
+        // SIGTERM first: each service stops polling, finishes in-flight work and commits.
+        processes.values().forEach(Process::destroy);
+        for (Map.Entry<String, Process> entry : processes.entrySet()) {
+            try {
+                if (!entry.getValue().waitFor(30, TimeUnit.SECONDS)) {
+                    entry.getValue().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                entry.getValue().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+        if (sandbox != null) {
+            sandbox.close();
+            sandbox = null;
+        }
+    }
+
+    private Path jar(String service) {
+        return home.resolve(service).resolve("target").resolve(service + ".jar");
+    }
+
+    /** Creates every Winch topic (three partitions each, receivers compacted); existing ones are kept. */
+    public static void createTopics(String bootstrapServers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<NewTopic> topics = new ArrayList<>();
+            topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            for (String topic : Topics.EVENT_TOPICS) {
+                topics.add(new NewTopic(topic, 3, (short) 1));
+                topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));
+            }
+            try {
+                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static Optional<Path> existingKubeconfig(Map<String, String> env) {
+        String configured = env.get("KUBECONFIG");
+        if (configured != null && !configured.isBlank()) {
+            Path path = Path.of(configured.split(java.io.File.pathSeparator)[0]);
+            return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        }
+        Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+        return Files.isRegularFile(home) ? Optional.of(home) : Optional.empty();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path findHome() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("gateway"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("run from the Winch source tree (no pom.xml with a gateway/ module found)");
+    }
+}
