@@ -113,7 +113,7 @@ public final class HookHandler implements Handler<RoutingContext> {
         if (!errors.isEmpty()) {
             throw new InvalidPayloadException("the trigger URL does not match this receiver", errors);
         }
-        PushedImage image = DockerHubPayload.read(parse(ctx));
+        PushedImage image = new DockerHubPayload().read(parse(ctx), null).get(0);
         ImagePushed data = new ImagePushed(receiver.id(), image.repository(), image.tag(), image.digest(),
                 image.pusher(), image.format(), ImagePushed.UpgradeTarget.explicit(rule.workload(), rule.container()));
         return new Event<>(eventId(receiver, ctx), URI.create("/winch/gateway/hooks/" + receiver.id()),

@@ -17,14 +17,17 @@ import java.util.List;
  *
  * <p>The Rancher 1.x receiver needs only {@code push_data.tag} and {@code repository.repo_name}; so does this one.
  */
-public final class DockerHubPayload {
+public final class DockerHubPayload implements RegistryPayload {
 
     public static final String FORMAT = "dockerhub";
 
-    private DockerHubPayload() {
+    @Override
+    public String format() {
+        return FORMAT;
     }
 
-    public static PushedImage read(JsonNode body) throws InvalidPayloadException {
+    @Override
+    public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         List<InvalidPayloadException.FieldError> errors = new ArrayList<>();
         String tag = Json.text(body, "push_data", "tag");
         String repository = Json.text(body, "repository", "repo_name");
@@ -47,6 +50,6 @@ public final class DockerHubPayload {
         if (!errors.isEmpty()) {
             throw new InvalidPayloadException("not a usable Docker Hub push payload", errors);
         }
-        return new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT);
+        return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
     }
 }

@@ -7,6 +7,9 @@ package dev.winch.gateway.payload;
  * @param digest     {@code sha256:...} when the registry sent one, else null
  * @param pusher     who pushed, when known
  * @param format     the adapter that read it
+ * @param deliveryId an id the registry gives this delivery, so a retried delivery maps to the same event id;
+ *                   null when the payload has none
  */
-public record PushedImage(String repository, String tag, String digest, String pusher, String format) {
+public record PushedImage(String repository, String tag, String digest, String pusher, String format,
+        String deliveryId) {
 }

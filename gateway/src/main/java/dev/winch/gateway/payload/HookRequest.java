@@ -1,0 +1,38 @@
+package dev.winch.gateway.payload;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A webhook request as the payload adapters see it: plain Java, no HTTP server types.
+ *
+ * @param query   query parameters (first value of each)
+ * @param headers request headers, names in lower case
+ * @param body    the raw body
+ * @param remoteAddress the sender's IP address
+ */
+public record HookRequest(Map<String, String> query, Map<String, String> headers, byte[] body, String remoteAddress) {
+
+    public HookRequest {
+        query = Map.copyOf(query);
+        headers = headers.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
+        body = body == null ? new byte[0] : body;
+    }
+
+    public Optional<String> queryParam(String name) {
+        return Optional.ofNullable(query.get(name)).filter(v -> !v.isBlank());
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(v -> !v.isBlank());
+    }
+
+    /** The first of {@code names} that is present. */
+    public Optional<String> firstHeader(List<String> names) {
+        return names.stream().map(this::header).flatMap(Optional::stream).findFirst();
+    }
+}
