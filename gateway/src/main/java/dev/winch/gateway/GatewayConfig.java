@@ -11,17 +11,27 @@ import java.util.Optional;
 /**
  * The gateway's configuration.
  *
- * @param httpPort      {@code WINCH_HTTP_PORT}: webhooks and the admin API
- * @param receiversFile {@code WINCH_RECEIVERS_FILE}: receivers declared in a YAML or JSON file
- * @param adminToken    {@code WINCH_ADMIN_TOKEN}: bearer token of the admin API
- * @param maxBodyBytes  {@code WINCH_MAX_BODY_BYTES}: larger requests get 413
+ * @param httpPort          {@code WINCH_HTTP_PORT}: webhooks and the admin API
+ * @param receiversFile     {@code WINCH_RECEIVERS_FILE}: receivers declared in a YAML or JSON file
+ * @param adminToken        {@code WINCH_ADMIN_TOKEN}: bearer token of the admin API
+ * @param publicUrl         {@code WINCH_PUBLIC_URL}: the base of trigger URLs shown by the admin API
+ * @param maxBodyBytes      {@code WINCH_MAX_BODY_BYTES}: larger requests get 413
+ * @param ratePerSecond     {@code WINCH_RATE_LIMIT_PER_SECOND}: default sustained rate per receiver
+ * @param rateBurst         {@code WINCH_RATE_LIMIT_BURST}: default burst per receiver
+ * @param maxInFlight       {@code WINCH_MAX_IN_FLIGHT}: requests waiting for Kafka before new ones get 503
+ * @param statusCapacity    {@code WINCH_EVENT_STATUS_CAPACITY}: events whose delivery status is kept
  */
 public record GatewayConfig(
         RuntimeConfig runtime,
         int httpPort,
         Optional<Path> receiversFile,
         Optional<Secret> adminToken,
-        int maxBodyBytes) implements ServiceConfig {
+        Optional<String> publicUrl,
+        int maxBodyBytes,
+        double ratePerSecond,
+        int rateBurst,
+        int maxInFlight,
+        int statusCapacity) implements ServiceConfig {
 
     public static GatewayConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);
@@ -30,7 +40,12 @@ public record GatewayConfig(
                 env.port("WINCH_HTTP_PORT", 8080),
                 env.readableFile("WINCH_RECEIVERS_FILE"),
                 env.secret("WINCH_ADMIN_TOKEN"),
-                env.integer("WINCH_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+                env.uri("WINCH_PUBLIC_URL").map(uri -> uri.toString().replaceAll("/+$", "")),
+                env.integer("WINCH_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+                env.integer("WINCH_RATE_LIMIT_PER_SECOND", 50, 1, 1_000_000),
+                env.integer("WINCH_RATE_LIMIT_BURST", 100, 1, 1_000_000),
+                env.integer("WINCH_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
+                env.integer("WINCH_EVENT_STATUS_CAPACITY", 10_000, 100, 10_000_000));
         env.validate();
         return config;
     }

@@ -1,53 +1,69 @@
 package dev.winch.gateway;
 
 import dev.winch.common.runtime.ServiceRuntime;
+import dev.winch.gateway.http.AdminRoutes;
 import dev.winch.gateway.http.ApiError;
 import dev.winch.gateway.http.HookHandler;
+import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.receiver.ReceiverRegistry;
+import dev.winch.gateway.receiver.ReceiverSpec;
+import dev.winch.gateway.receiver.ReceiverStore;
 import dev.winch.gateway.receiver.ReceiversFile;
+import dev.winch.gateway.status.EventStatusStore;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gateway: receivers, the trigger endpoint, on the runtime's Vert.x and Kafka publisher. */
+/**
+ * The gateway: receivers (file and compacted topic), the trigger endpoint, the admin API. It is ready only once it
+ * has read every receiver already stored, so a replica never answers 404 for a receiver that exists.
+ */
 public final class GatewayService {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
 
     private final ServiceRuntime runtime;
     private final GatewayConfig config;
-    private final ReceiverRegistry receivers = new ReceiverRegistry();
-    private HttpServer server;
+    private final ReceiverRegistry receivers;
+    private final ReceiverStore store;
+    private final EventStatusStore status;
 
     public GatewayService(ServiceRuntime runtime, GatewayConfig config) {
         this.runtime = runtime;
         this.config = config;
+        this.receivers = new ReceiverRegistry(
+                new ReceiverSpec.RateLimit(config.ratePerSecond(), config.rateBurst()), runtime.clock());
+        this.store = new ReceiverStore(runtime.vertx(), config.runtime().kafkaBootstrapServers(), receivers,
+                runtime.publisher());
+        this.status = new EventStatusStore(runtime.vertx(), config.runtime().kafkaBootstrapServers(),
+                config.statusCapacity());
     }
 
-    /** Loads the receivers file, starts the HTTP server; completes with the port it listens on. */
+    /** Loads the receivers, catches up with the topic, starts the HTTP server; completes with its port. */
     public Future<Integer> start() {
-        return runtime.blocking()
-                .call(() -> config.receiversFile().map(path -> {
-                    try {
-                        return ReceiversFile.load(path);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException("cannot read " + path, e);
-                    }
-                }).orElse(java.util.List.of()))
+        return runtime.blocking().call(this::fileReceivers)
                 .compose(loaded -> {
-                    receivers.putAll(loaded);
-                    LOG.info("{} receiver(s) loaded", loaded.size());
-                    return runtime.vertx().createHttpServer()
-                            .requestHandler(router())
-                            .listen(config.httpPort(), "0.0.0.0");
+                    loaded.forEach(receivers::put);
+                    LOG.info("{} receiver(s) from the receivers file", loaded.size());
+                    runtime.onClose(store::stop);
+                    return store.start();
                 })
-                .map(s -> {
-                    server = s;
-                    runtime.onClose(s::close);
-                    return s.actualPort();
+                .compose(v -> {
+                    LOG.info("{} receiver(s) after reading the receivers topic", receivers.all().size());
+                    runtime.onClose(status::stop);
+                    return status.start();
+                })
+                .compose(v -> runtime.vertx().createHttpServer()
+                        .requestHandler(router())
+                        .listen(config.httpPort(), "0.0.0.0"))
+                .map(server -> {
+                    runtime.onClose(server::close);
+                    return server.actualPort();
                 });
     }
 
@@ -55,13 +71,30 @@ public final class GatewayService {
         return receivers;
     }
 
+    private List<ReceiverSpec> fileReceivers() {
+        if (config.receiversFile().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return ReceiversFile.load(config.receiversFile().get(), runtime.clock().instant());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + config.receiversFile().get(), e);
+        } catch (InvalidPayloadException e) {
+            throw new IllegalArgumentException(config.receiversFile().get() + ": " + e.getMessage() + ": "
+                    + e.errors().stream().map(err -> err.field() + " " + err.message()).toList());
+        }
+    }
+
     Router router() {
         Router router = Router.router(runtime.vertx());
         router.post("/hooks/:id")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(new HookHandler(receivers, runtime.publisher(), runtime.clock(), runtime.registry()));
+                .handler(new HookHandler(receivers, runtime.publisher(), status, runtime.clock(), runtime.registry(),
+                        config.maxInFlight()));
+        new AdminRoutes(receivers, store, status, config.adminToken(), config.publicUrl(), runtime.clock())
+                .mount(runtime.vertx(), router, config.maxBodyBytes());
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));
-        router.errorHandler(405, ctx -> new ApiError(405, "method_not_allowed", "use POST").send(ctx));
+        router.errorHandler(405, ctx -> new ApiError(405, "method_not_allowed", "method not allowed here").send(ctx));
         router.errorHandler(413, ctx -> new ApiError(413, "payload_too_large",
                 "the body is larger than " + config.maxBodyBytes() + " bytes").send(ctx));
         router.errorHandler(500, ctx -> {

@@ -36,9 +36,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Deployment's container, a result lands on winch.results and the notifier consumes it.
  */
 @WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThinPathIT {
 
     private static final String TOKEN = "thin-path-token";
@@ -58,7 +63,7 @@ class ThinPathIT {
     private int gatewayPort;
     private String bootstrap;
 
-    @BeforeEach
+    @BeforeAll
     void startStack(KafkaBroker kafka, @TempDir Path dir) throws Exception {
         bootstrap = kafka.bootstrapServers();
         LocalStack.createTopics(bootstrap);
@@ -87,7 +92,7 @@ class ThinPathIT {
         new NotifierService(notifierRuntime).start().await(30, TimeUnit.SECONDS);
     }
 
-    @AfterEach
+    @AfterAll
     void stopStack() throws Exception {
         for (ServiceRuntime runtime : runtimes) {
             runtime.close().await(30, TimeUnit.SECONDS);
@@ -97,32 +102,33 @@ class ThinPathIT {
 
     @Test
     void dockerHubPushUpgradesTheDeploymentAndTheNotifierGetsTheResult() throws Exception {
-        HttpResponse<String> response = push("delivery-1");
+        String before = image();
+        double notified = notified("applied");
+
+        HttpResponse<String> response = push("delivery-1", "1.1");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String eventId = new JsonObject(response.body()).getJsonArray("eventIds").getString(0);
-
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(image()).isEqualTo("hongxiaolu/iperf3:latest"));
+                assertThat(image()).isEqualTo("hongxiaolu/iperf3:1.1"));
         assertThat(AppliedEvents.ids(deployment().getMetadata().getAnnotations())).contains(eventId);
 
         ActionResult result = awaitResult(eventId);
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.target()).isEqualTo("demo/deployment/web");
-        assertThat(result.details()).containsEntry("oldImage", "hongxiaolu/iperf3:3.0")
-                .containsEntry("newImage", "hongxiaolu/iperf3:latest");
-
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                notifierRuntime.registry().counter("winch_notifier_results_total", "outcome", "applied").count() >= 1);
+        assertThat(result.receiverId()).isEqualTo("demo-web");
+        assertThat(result.details()).containsEntry("oldImage", before)
+                .containsEntry("newImage", "hongxiaolu/iperf3:1.1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> notified("applied") > notified);
     }
 
     @Test
     void aReplayedDeliveryIsRecognisedAndChangesNothing() throws Exception {
-        String first = new JsonObject(push("delivery-2").body()).getJsonArray("eventIds").getString(0);
+        String first = new JsonObject(push("delivery-2", "1.2").body()).getJsonArray("eventIds").getString(0);
         assertThat(awaitResult(first).outcome()).isEqualTo(Outcome.APPLIED);
         String resourceVersion = deployment().getMetadata().getResourceVersion();
 
-        HttpResponse<String> replay = push("delivery-2");
+        HttpResponse<String> replay = push("delivery-2", "1.2");
 
         assertThat(replay.statusCode()).isEqualTo(202);
         String second = new JsonObject(replay.body()).getJsonArray("eventIds").getString(0);
@@ -134,30 +140,49 @@ class ThinPathIT {
 
     @Test
     void aWrongTokenIsRefusedAndNothingIsWritten() throws Exception {
+        long written = endOffsets(Topics.IMAGE_PUSHED);
+
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + gatewayPort + "/hooks/demo-web?token=wrong-token"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(dockerHubPayload())).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(dockerHubPayload("9.9"))).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).doesNotContain(TOKEN);
-        assertThat(image()).isEqualTo("hongxiaolu/iperf3:3.0");
+        assertThat(endOffsets(Topics.IMAGE_PUSHED)).isEqualTo(written);
     }
 
-    private HttpResponse<String> push(String deliveryId) throws IOException, InterruptedException {
+    private long endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        }
+    }
+
+    private double notified(String outcome) {
+        return notifierRuntime.registry().counter("winch_notifier_results_total", "outcome", outcome).count();
+    }
+
+    private HttpResponse<String> push(String deliveryId, String tag) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort
                         + "/hooks/demo-web?token=" + TOKEN
                         + "&ns=demo&workload=deployment/web&container=web&repo_type=dockerhub"))
                 .header("Content-Type", "application/json")
                 .header("X-Request-Id", deliveryId)
-                .POST(HttpRequest.BodyPublishers.ofString(dockerHubPayload())).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(dockerHubPayload(tag))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String dockerHubPayload() throws IOException {
+    /** The seed 001 Docker Hub sample with the given tag. */
+    private static String dockerHubPayload(String tag) throws IOException {
         try (var in = ThinPathIT.class.getResourceAsStream("/payloads/dockerhub-seed001.json")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\"tag\": \"latest\"", "\"tag\": \"" + tag + "\"");
         }
     }
 

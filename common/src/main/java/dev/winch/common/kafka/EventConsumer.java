@@ -68,14 +68,21 @@ public final class EventConsumer {
             int maxInFlight,
             int maxAttempts,
             Duration backoff,
-            Duration backoffMax) {
+            Duration backoffMax,
+            int maxBatch) {
 
         public Settings {
             topics = List.copyOf(topics);
             Objects.requireNonNull(groupId, "groupId");
-            if (maxInFlight < 1 || maxAttempts < 1) {
-                throw new IllegalArgumentException("maxInFlight and maxAttempts must be positive");
+            if (maxInFlight < 1 || maxAttempts < 1 || maxBatch < 1) {
+                throw new IllegalArgumentException("maxInFlight, maxAttempts and maxBatch must be positive");
             }
+        }
+
+        /** Settings for one event at a time. */
+        public Settings(List<String> topics, String groupId, int maxInFlight, int maxAttempts, Duration backoff,
+                Duration backoffMax) {
+            this(topics, groupId, maxInFlight, maxAttempts, backoff, backoffMax, 1);
         }
     }
 
@@ -83,7 +90,7 @@ public final class EventConsumer {
     private final Settings settings;
     private final Map<String, Object> kafkaConfig;
     private final EventCodec codec;
-    private final EventHandler handler;
+    private final BatchEventHandler handler;
     private final EventPublisher deadLetters;
     private final MeterRegistry registry;
 
@@ -104,6 +111,20 @@ public final class EventConsumer {
 
     public EventConsumer(Vertx vertx, Settings settings, Map<String, Object> kafkaConfig, EventCodec codec,
             EventHandler handler, EventPublisher deadLetters, MeterRegistry registry) {
+        this(vertx, settings, kafkaConfig, codec, BatchEventHandler.of(handler), deadLetters, registry);
+        if (settings.maxBatch() != 1) {
+            throw new IllegalArgumentException("a single-event handler needs maxBatch = 1");
+        }
+    }
+
+    /** A consumer whose handler gets up to {@code settings.maxBatch()} waiting events of a partition at once. */
+    public static EventConsumer batching(Vertx vertx, Settings settings, Map<String, Object> kafkaConfig,
+            EventCodec codec, BatchEventHandler handler, EventPublisher deadLetters, MeterRegistry registry) {
+        return new EventConsumer(vertx, settings, kafkaConfig, codec, handler, deadLetters, registry);
+    }
+
+    private EventConsumer(Vertx vertx, Settings settings, Map<String, Object> kafkaConfig, EventCodec codec,
+            BatchEventHandler handler, EventPublisher deadLetters, MeterRegistry registry) {
         this.vertx = vertx;
         this.settings = settings;
         this.kafkaConfig = new HashMap<>(kafkaConfig);
@@ -324,61 +345,82 @@ public final class EventConsumer {
     }
 
     private void next(Lane lane) {
-        ConsumerRecord<String, byte[]> record = closing ? null : lane.waiting.poll();
-        if (record == null) {
+        if (closing || lane.waiting.isEmpty()) {
             lane.busy = false;
             return;
         }
         lane.busy = true;
-        process(record).onComplete(ar -> {
-            // process() fails only when the consumer is closing: the record stays uncommitted and is redelivered
+        List<ConsumerRecord<String, byte[]>> batch = new java.util.ArrayList<>();
+        while (batch.size() < settings.maxBatch() && !lane.waiting.isEmpty()) {
+            batch.add(lane.waiting.poll());
+        }
+        ConsumerRecord<String, byte[]> last = batch.get(batch.size() - 1);
+        process(batch).onComplete(ar -> {
+            // process() fails only when the consumer is closing: the records stay uncommitted and are redelivered
             if (ar.failed()) {
-                LOG.atInfo().log("Record {} left for redelivery on shutdown ({})", coordinates(record),
+                LOG.atInfo().log("Record(s) up to {} left for redelivery on shutdown ({})", coordinates(last),
                         ar.cause().toString());
             } else {
-                completions.add(new Completion(lane.partition, record.offset() + 1));
+                completions.add(new Completion(lane.partition, last.offset() + 1));
             }
-            inFlight.decrementAndGet();
+            inFlight.addAndGet(-batch.size());
             next(lane);
         });
     }
 
-    private Future<Void> process(ConsumerRecord<String, byte[]> record) {
-        Event<?> event;
-        try {
-            event = codec.fromRecord(record);
-        } catch (EventDecodingException e) {
-            LOG.atWarn().addKeyValue("topic", record.topic()).addKeyValue("offset", record.offset())
-                    .log("Undecodable record ({}): sending it to the dead-letter topic", e.getMessage());
-            return deadLetter(record, e, 1);
+    /** Dead-letters the records that are not Winch events, then hands the others to the handler. */
+    private Future<Void> process(List<ConsumerRecord<String, byte[]>> records) {
+        List<ConsumerRecord<String, byte[]>> decodedRecords = new java.util.ArrayList<>();
+        List<Event<?>> events = new java.util.ArrayList<>();
+        Future<Void> poison = Future.succeededFuture();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                events.add(codec.fromRecord(record));
+                decodedRecords.add(record);
+            } catch (EventDecodingException e) {
+                LOG.atWarn().addKeyValue("topic", record.topic()).addKeyValue("offset", record.offset())
+                        .log("Undecodable record ({}): sending it to the dead-letter topic", e.getMessage());
+                poison = poison.compose(v -> deadLetter(record, e, 1));
+            }
         }
-        return attempt(record, event, 1);
+        if (events.isEmpty()) {
+            return poison;
+        }
+        return poison.compose(v -> attempt(decodedRecords, events, 1));
     }
 
-    private Future<Void> attempt(ConsumerRecord<String, byte[]> record, Event<?> event, int attempt) {
+    private Future<Void> attempt(List<ConsumerRecord<String, byte[]>> records, List<Event<?>> events, int attempt) {
         Future<Void> handled;
         try {
-            handled = Objects.requireNonNull(handler.handle(event), "handler returned null");
+            handled = Objects.requireNonNull(handler.handle(events), "handler returned null");
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }
+        String topic = records.get(0).topic();
+        Event<?> first = events.get(0);
         return handled
-                .onSuccess(v -> count(record.topic(), "handled"))
+                .onSuccess(v -> count(topic, "handled", records.size()))
                 .recover(error -> {
                     if (closing) {
-                        // not committed: the next owner of the partition gets it again
+                        // not committed: the next owner of the partition gets them again
                         return Future.failedFuture(error);
                     }
                     if (error instanceof PermanentFailure || attempt >= settings.maxAttempts()) {
-                        LOG.atWarn().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
-                                .log("Giving up after {} attempt(s): {}", attempt, error.toString());
-                        return deadLetter(record, error, attempt);
+                        LOG.atWarn().addKeyValue("eventId", first.id()).addKeyValue("target", first.key())
+                                .log("Giving up on {} event(s) after {} attempt(s): {}", events.size(), attempt,
+                                        error.toString());
+                        Future<Void> all = Future.succeededFuture();
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            all = all.compose(v -> deadLetter(record, error, attempt));
+                        }
+                        return all;
                     }
                     long delay = backoff(attempt);
-                    LOG.atWarn().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
+                    LOG.atWarn().addKeyValue("eventId", first.id()).addKeyValue("target", first.key())
                             .log("Attempt {} failed ({}); retrying in {} ms", attempt, error.toString(), delay);
-                    registry.counter("winch_consumer_retries_total", "topic", record.topic()).increment();
-                    return vertx.timer(delay, TimeUnit.MILLISECONDS).compose(v -> attempt(record, event, attempt + 1));
+                    registry.counter("winch_consumer_retries_total", "topic", topic).increment();
+                    return vertx.timer(delay, TimeUnit.MILLISECONDS)
+                            .compose(v -> attempt(records, events, attempt + 1));
                 });
     }
 
@@ -406,7 +448,7 @@ public final class EventConsumer {
     private Future<Void> sendDeadLetter(ProducerRecord<String, byte[]> out, ConsumerRecord<String, byte[]> record,
             int attempt) {
         return deadLetters.send(out).<Void>mapEmpty()
-                .onSuccess(v -> count(record.topic(), "dead_lettered"))
+                .onSuccess(v -> count(record.topic(), "dead_lettered", 1))
                 .recover(error -> {
                     if (closing) {
                         return Future.failedFuture(error);
@@ -419,10 +461,10 @@ public final class EventConsumer {
                 });
     }
 
-    private void count(String topic, String outcome) {
+    private void count(String topic, String outcome, int records) {
         Counter.builder("winch_consumer_records_total")
                 .tag("topic", topic).tag("outcome", outcome)
-                .register(registry).increment();
+                .register(registry).increment(records);
     }
 
     private static void header(Headers headers, String key, String value) {

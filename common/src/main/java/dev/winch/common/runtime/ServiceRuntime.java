@@ -2,6 +2,7 @@ package dev.winch.common.runtime;
 
 import dev.winch.common.config.RuntimeConfig;
 import dev.winch.common.event.EventCodec;
+import dev.winch.common.kafka.BatchEventHandler;
 import dev.winch.common.kafka.EventConsumer;
 import dev.winch.common.kafka.EventHandler;
 import dev.winch.common.kafka.EventPublisher;
@@ -136,9 +137,14 @@ public final class ServiceRuntime {
      * context; it is stopped first on shutdown.
      */
     public Future<EventConsumer> consume(List<String> topics, EventHandler handler) {
-        EventConsumer consumer = new EventConsumer(vertx,
+        return consumeBatches(topics, 1, BatchEventHandler.of(handler));
+    }
+
+    /** As {@link #consume}, handing up to {@code maxBatch} waiting events of a partition to the handler at once. */
+    public Future<EventConsumer> consumeBatches(List<String> topics, int maxBatch, BatchEventHandler handler) {
+        EventConsumer consumer = EventConsumer.batching(vertx,
                 new EventConsumer.Settings(topics, config.consumerGroup(), config.maxInFlight(),
-                        config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax()),
+                        config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax(), maxBatch),
                 KafkaSettings.consumer(config.kafkaBootstrapServers(), config.consumerGroup(),
                         config.serviceName() + "-" + String.join("+", topics)),
                 codec, handler, publisher(), registry);

@@ -4,136 +4,194 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winch.common.event.Event;
-import dev.winch.common.event.ImagePushed;
 import dev.winch.common.kafka.EventPublisher;
-import dev.winch.gateway.payload.DockerHubPayload;
+import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
-import dev.winch.gateway.payload.PushedImage;
+import dev.winch.gateway.receiver.Authenticator;
 import dev.winch.gateway.receiver.Receiver;
 import dev.winch.gateway.receiver.ReceiverRegistry;
+import dev.winch.gateway.receiver.TriggerPlan;
+import dev.winch.gateway.receiver.TriggerPlanner;
+import dev.winch.gateway.status.EventStatusStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /hooks/{id}}: authenticate, validate, turn the request into one self-contained CloudEvent, and
- * answer 202 only after Kafka acknowledged it. If Kafka cannot take it the answer is 503 with Retry-After, so
- * the sender retries and nothing acknowledged is lost.
+ * {@code POST /hooks/{id}}: authenticate, rate-limit, validate, turn the request into self-contained CloudEvents,
+ * and answer 202 only after Kafka acknowledged every one of them. If Kafka cannot take them, or too many
+ * requests are already waiting for Kafka, the answer is 503 with Retry-After: the sender retries and nothing
+ * acknowledged is lost. A request that asks for nothing gets 200 and the reason.
  */
 public final class HookHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     /** Headers a sender uses to name one delivery; a retried delivery carries the same value. */
     private static final List<String> DELIVERY_ID_HEADERS = List.of("X-Request-Id", "X-GitHub-Delivery",
-            "X-Delivery-Id");
+            "X-Delivery-Id", "X-Harbor-Event-Id");
 
     private final ReceiverRegistry receivers;
     private final EventPublisher publisher;
+    private final EventStatusStore status;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    public HookHandler(ReceiverRegistry receivers, EventPublisher publisher, Clock clock, MeterRegistry metrics) {
+    public HookHandler(ReceiverRegistry receivers, EventPublisher publisher, EventStatusStore status, Clock clock,
+            MeterRegistry metrics, int maxInFlight) {
         this.receivers = receivers;
         this.publisher = publisher;
+        this.status = status;
         this.clock = clock;
         this.metrics = metrics;
+        this.maxInFlight = maxInFlight;
+        metrics.gauge("winch_gateway_in_flight", inFlight);
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
-        Optional<Receiver> found = receivers.find(id).filter(r -> r.token().matches(presentedToken(ctx)));
+        HookRequest request = request(ctx);
+        JsonNode lenient = parseLeniently(request.body());
+        Optional<Receiver> found = receivers.find(ctx.pathParam("id"))
+                .filter(receiver -> Authenticator.permits(receiver, request, lenient));
         if (found.isEmpty()) {
-            count("not_found");
-            ApiError.notFound().send(ctx);
+            reject(ctx, "not_found", ApiError.notFound());
             return;
         }
         Receiver receiver = found.get();
+        if (!receiver.bucket().tryAcquire()) {
+            ctx.response().putHeader("Retry-After", String.valueOf(receiver.bucket().secondsUntilNext()));
+            reject(ctx, "rate_limited", new ApiError(429, "rate_limited",
+                    "too many requests for this receiver; retry later"));
+            return;
+        }
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-            count("unsupported_media_type");
-            new ApiError(415, "unsupported_media_type", "send the payload as application/json").send(ctx);
+        if (request.body().length > 0 && contentType != null && !isJson(contentType)) {
+            reject(ctx, "unsupported_media_type", new ApiError(415, "unsupported_media_type",
+                    "send the payload as application/json"));
             return;
         }
-        Event<ImagePushed> event;
+        TriggerPlan plan;
         try {
-            event = toEvent(receiver, ctx);
+            plan = TriggerPlanner.plan(receiver.spec(), request, parseStrictly(request.body()));
         } catch (InvalidPayloadException e) {
-            count("invalid");
-            new ApiError(400, "invalid_payload", e.getMessage(), e.errors()).send(ctx);
+            reject(ctx, "invalid", new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
             return;
         }
-        publisher.publish(event)
-                .onSuccess(metadata -> {
+        if (plan instanceof TriggerPlan.Nothing nothing) {
+            count("nothing_to_do");
+            LOG.atInfo().addKeyValue("receiver", receiver.id()).log("Nothing to do: {}", nothing.reason());
+            json(ctx, 200, new JsonObject().put("receiver", receiver.id()).put("eventIds", new JsonArray())
+                    .put("message", nothing.reason()));
+            return;
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            ctx.response().putHeader("Retry-After", "1");
+            reject(ctx, "overloaded", new ApiError(503, "unavailable", "too many requests in flight; retry later"));
+            return;
+        }
+        TriggerPlan.Events events = (TriggerPlan.Events) plan;
+        List<Event<?>> toWrite = events(receiver, request, events);
+        Future.all(toWrite.stream().map(publisher::publish).toList())
+                .onComplete(ar -> inFlight.decrementAndGet())
+                .onSuccess(done -> {
                     count("accepted");
-                    LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
-                            .addKeyValue("receiver", receiver.id())
-                            .log("Accepted {} {}", event.type().type(), event.data().image());
-                    ctx.response()
-                            .setStatusCode(202)
-                            .putHeader("Content-Type", "application/json")
-                            .end(new JsonObject()
-                                    .put("receiver", receiver.id())
-                                    .put("eventIds", new JsonArray().add(event.id()))
-                                    .encode());
+                    JsonArray ids = new JsonArray();
+                    toWrite.forEach(event -> {
+                        status.accepted(event);
+                        ids.add(event.id());
+                        LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
+                                .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
+                    });
+                    JsonObject body = new JsonObject().put("receiver", receiver.id()).put("eventIds", ids);
+                    if (!events.skipped().isEmpty()) {
+                        body.put("skipped", new JsonArray(events.skipped()));
+                    }
+                    json(ctx, 202, body);
                 })
                 .onFailure(error -> {
-                    count("unavailable");
-                    LOG.atWarn().addKeyValue("eventId", event.id()).addKeyValue("receiver", receiver.id())
-                            .log("Kafka did not take the event: {}", error.toString());
+                    LOG.atWarn().addKeyValue("receiver", receiver.id())
+                            .log("Kafka did not acknowledge {} event(s): {}", toWrite.size(), error.toString());
                     ctx.response().putHeader("Retry-After", "5");
-                    new ApiError(503, "unavailable", "the event could not be stored; retry later").send(ctx);
+                    reject(ctx, "unavailable", new ApiError(503, "unavailable",
+                            "the event could not be stored; retry later"));
                 });
     }
 
-    private Event<ImagePushed> toEvent(Receiver receiver, RoutingContext ctx) throws InvalidPayloadException {
-        List<FieldError> errors = new ArrayList<>();
-        Receiver.Redeploy rule = receiver.redeploy();
-        // The seed 001 trigger URL names the target; it must be the one the receiver was made for.
-        expectQuery(ctx, "ns", rule.workload().namespace(), errors);
-        expectQuery(ctx, "workload", rule.workload().kind() + "/" + rule.workload().name(), errors);
-        expectQuery(ctx, "container", rule.container(), errors);
-        String repoType = Optional.ofNullable(ctx.queryParams().get("repo_type")).orElse(DockerHubPayload.FORMAT);
-        if (!DockerHubPayload.FORMAT.equals(repoType)) {
-            errors.add(new FieldError("query.repo_type", "must be dockerhub, got '" + repoType + "'"));
+    /**
+     * Event ids: derived from a delivery id (the payload's own, e.g. an alert's, or the sender's header) so a
+     * retried delivery maps to the same id and is recognised downstream; otherwise fresh.
+     */
+    private List<Event<?>> events(Receiver receiver, HookRequest request, TriggerPlan.Events plan) {
+        Optional<String> header = request.firstHeader(DELIVERY_ID_HEADERS);
+        URI source = URI.create("/winch/gateway/hooks/" + receiver.id());
+        List<Event<?>> events = new ArrayList<>();
+        for (int i = 0; i < plan.events().size(); i++) {
+            TriggerPlan.Planned planned = plan.events().get(i);
+            String delivery = planned.deliveryId() != null ? planned.deliveryId()
+                    : header.map(h -> plan.events().size() == 1 ? h : h + "#" + planned.data().partitionKey())
+                            .orElse(null);
+            String id = delivery == null ? UUID.randomUUID().toString()
+                    : UUID.nameUUIDFromBytes((receiver.id() + "\n" + delivery).getBytes(StandardCharsets.UTF_8))
+                            .toString();
+            events.add(new Event<>(id, source, clock.instant(), planned.data()));
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidPayloadException("the trigger URL does not match this receiver", errors);
-        }
-        PushedImage image = new DockerHubPayload().read(parse(ctx), null).get(0);
-        ImagePushed data = new ImagePushed(receiver.id(), image.repository(), image.tag(), image.digest(),
-                image.pusher(), image.format(), ImagePushed.UpgradeTarget.explicit(rule.workload(), rule.container()));
-        return new Event<>(eventId(receiver, ctx), URI.create("/winch/gateway/hooks/" + receiver.id()),
-                clock.instant(), data);
+        return events;
     }
 
-    private static void expectQuery(RoutingContext ctx, String name, String expected, List<FieldError> errors) {
-        String given = ctx.queryParams().get(name);
-        if (given != null && !given.equals(expected)) {
-            errors.add(new FieldError("query." + name, "does not match this receiver"));
+    private static HookRequest request(RoutingContext ctx) {
+        Map<String, String> query = new HashMap<>();
+        ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+        Map<String, String> headers = new HashMap<>();
+        ctx.request().headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        String remote = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+        return new HookRequest(query, headers, body, remote);
+    }
+
+    private static boolean isJson(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        return type.equals("application/json") || type.endsWith("+json");
+    }
+
+    /** For trigger rules that read the payload before the request is known to be valid. */
+    private static JsonNode parseLeniently(byte[] body) {
+        try {
+            return body.length == 0 ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
         }
     }
 
-    private static JsonNode parse(RoutingContext ctx) throws InvalidPayloadException {
-        if (ctx.body() == null || ctx.body().length() == 0) {
-            throw new InvalidPayloadException("a registry push payload is required",
-                    List.of(new FieldError("$", "the body is empty")));
+    private static JsonNode parseStrictly(byte[] body) throws InvalidPayloadException {
+        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+            return null;
         }
         try {
-            JsonNode node = JSON.readTree(ctx.body().buffer().getBytes());
+            JsonNode node = JSON.readTree(body);
             if (node == null || !node.isObject()) {
                 throw new InvalidPayloadException("the body must be a JSON object",
                         List.of(new FieldError("$", "is not a JSON object")));
@@ -143,41 +201,19 @@ public final class HookHandler implements Handler<RoutingContext> {
             throw new InvalidPayloadException("the body is not valid JSON",
                     List.of(new FieldError("$", "malformed JSON at line " + e.getLocation().getLineNr()
                             + ", column " + e.getLocation().getColumnNr())));
-        } catch (java.io.IOException e) {
-            throw new InvalidPayloadException("the body could not be read", List.of(new FieldError("$", "unreadable")));
+        } catch (IOException e) {
+            throw new InvalidPayloadException("the body could not be read",
+                    List.of(new FieldError("$", "unreadable")));
         }
     }
 
-    /**
-     * The CloudEvent id: derived from the sender's delivery id when it sent one, so a retried delivery maps to
-     * the same id and is recognised downstream; otherwise a fresh one.
-     */
-    static String eventId(Receiver receiver, RoutingContext ctx) {
-        for (String header : DELIVERY_ID_HEADERS) {
-            String delivery = ctx.request().getHeader(header);
-            if (delivery != null && !delivery.isBlank()) {
-                return UUID.nameUUIDFromBytes((receiver.id() + "\n" + delivery.trim())
-                        .getBytes(StandardCharsets.UTF_8)).toString();
-            }
-        }
-        return UUID.randomUUID().toString();
+    private void reject(RoutingContext ctx, String outcome, ApiError error) {
+        count(outcome);
+        error.send(ctx);
     }
 
-    /** The token from {@code ?token=}, {@code X-Winch-Token} or {@code Authorization: Bearer}. */
-    private static String presentedToken(RoutingContext ctx) {
-        String query = ctx.queryParams().get("token");
-        if (query != null) {
-            return query;
-        }
-        String header = ctx.request().getHeader("X-Winch-Token");
-        if (header != null) {
-            return header;
-        }
-        String authorization = ctx.request().getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return authorization.substring(7).trim();
-        }
-        return null;
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     private void count(String outcome) {

@@ -1,7 +1,6 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +15,7 @@ import java.util.List;
  * </pre>
  *
  * <p>The Rancher 1.x receiver needs only {@code push_data.tag} and {@code repository.repo_name}; so does this one.
+ * Without {@code repo_name}, {@code namespace/name} stands in for it. Docker Hub sends no delivery id and no digest.
  */
 public final class DockerHubPayload implements RegistryPayload {
 
@@ -28,28 +28,23 @@ public final class DockerHubPayload implements RegistryPayload {
 
     @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
-        List<InvalidPayloadException.FieldError> errors = new ArrayList<>();
-        String tag = Json.text(body, "push_data", "tag");
-        String repository = Json.text(body, "repository", "repo_name");
-        if (repository == null) {
-            String namespace = Json.text(body, "repository", "namespace");
-            String name = Json.text(body, "repository", "name");
+        FieldReader fields = new FieldReader(body);
+        String tag = fields.tag("push_data.tag");
+        String repository;
+        if (fields.isPresent("repository.repo_name")) {
+            repository = fields.optionalText("repository.repo_name");
+        } else {
+            String namespace = fields.optionalText("repository.namespace");
+            String name = fields.optionalText("repository.name");
             repository = namespace != null && name != null ? namespace + "/" + name : null;
+            if (repository == null) {
+                fields.error("repository.repo_name", "is required");
+            }
         }
-        if (tag == null) {
-            errors.add(new InvalidPayloadException.FieldError("push_data.tag", "is required"));
-        } else if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-            errors.add(new InvalidPayloadException.FieldError("push_data.tag", "is not a valid image tag"));
+        if (repository != null && !ImageNames.isRepository(repository)) {
+            fields.error("repository.repo_name", "is not a valid repository name");
         }
-        if (repository == null) {
-            errors.add(new InvalidPayloadException.FieldError("repository.repo_name", "is required"));
-        } else if (!repository.matches("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*")) {
-            errors.add(new InvalidPayloadException.FieldError("repository.repo_name",
-                    "is not a valid repository name"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidPayloadException("not a usable Docker Hub push payload", errors);
-        }
+        fields.throwIfAny("not a usable Docker Hub push payload");
         return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
     }
 }

@@ -3,30 +3,21 @@ package dev.winch.gateway.receiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.winch.common.config.Secret;
-import dev.winch.common.event.WorkloadRef;
+import dev.winch.gateway.hooks.HookFile;
+import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * Receivers declared in a file (YAML or JSON), for GitOps and the compose stack:
- *
- * <pre>
- * receivers:
- *   - id: demo-web
- *     name: Upgrade demo/web on a Docker Hub push
- *     kind: redeploy
- *     token: change-me
- *     redeploy:
- *       namespace: demo
- *       workload: deployment/web
- *       container: web
- * </pre>
+ * Receivers declared in a file given at start (YAML or JSON), for GitOps and the compose stack. Two forms:
+ * Winch's own ({@code receivers:} with entries shaped like the admin API's input), and the hooks file of the
+ * adnanh/webhook tool (seed 001), whose trigger rules are kept and evaluated as that tool does.
  */
 public final class ReceiversFile {
 
@@ -35,73 +26,41 @@ public final class ReceiversFile {
     private ReceiversFile() {
     }
 
-    /** @throws InvalidReceiversException listing every problem with its path in the file */
-    public static List<Receiver> load(Path file) throws IOException {
-        return parse(YAML.readTree(file.toFile()), file.toString());
+    /** @throws InvalidPayloadException listing every problem with its path in the file */
+    public static List<ReceiverSpec> load(Path file, Instant now) throws IOException, InvalidPayloadException {
+        return parse(YAML.readTree(file.toFile()), now);
     }
 
-    static List<Receiver> parse(JsonNode root, String origin) {
-        List<String> problems = new ArrayList<>();
-        List<Receiver> receivers = new ArrayList<>();
+    public static List<ReceiverSpec> parse(JsonNode root, Instant now) throws InvalidPayloadException {
+        if (root != null && HookFile.looksLikeHookFile(root)) {
+            return HookFile.parse(root, now);
+        }
         JsonNode list = root == null ? null : root.get("receivers");
         if (list == null || !list.isArray()) {
-            throw new InvalidReceiversException(origin, List.of("receivers: must be a list"));
+            throw new InvalidPayloadException("not a receivers file",
+                    List.of(new FieldError("receivers", "must be a list (or the file a list of webhook hooks)")));
         }
+        List<ReceiverSpec> receivers = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "receivers[" + i + "]";
-            JsonNode node = list.get(i);
-            String id = text(node, "id");
-            String kind = text(node, "kind");
-            String token = text(node, "token");
-            if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,126}")) {
-                problems.add(at + ".id: required, letters, digits, '.', '_' or '-'");
-                continue;
-            }
-            if (!ids.add(id)) {
-                problems.add(at + ".id: '" + id + "' is declared twice");
-            }
-            if (token == null || token.length() < 8) {
-                problems.add(at + ".token: required, at least 8 characters");
-            }
-            if (!"redeploy".equals(kind == null ? null : kind.toLowerCase(Locale.ROOT))) {
-                problems.add(at + ".kind: must be redeploy, got '" + kind + "'");
-                continue;
-            }
-            JsonNode redeploy = node.get("redeploy");
-            String container = text(redeploy, "container");
-            WorkloadRef workload = null;
             try {
-                workload = WorkloadRef.parse(text(redeploy, "namespace"), text(redeploy, "workload"));
-            } catch (IllegalArgumentException e) {
-                problems.add(at + ".redeploy: " + e.getMessage());
-            }
-            if (container == null) {
-                problems.add(at + ".redeploy.container: required");
-            }
-            if (workload != null && container != null && token != null) {
-                receivers.add(new Receiver(id, text(node, "name"), Receiver.Kind.REDEPLOY, Secret.of(token),
-                        new Receiver.Redeploy(workload, container)));
+                ReceiverSpec spec = ReceiverValidator.validate(list.get(i), null, null, "file", now).spec();
+                if (!list.get(i).has("id")) {
+                    errors.add(new FieldError(at + ".id", "is required in a file, so the trigger URL stays the same"));
+                } else if (!ids.add(spec.id())) {
+                    errors.add(new FieldError(at + ".id", "'" + spec.id() + "' is declared twice"));
+                } else {
+                    receivers.add(spec);
+                }
+            } catch (InvalidPayloadException e) {
+                e.errors().forEach(err -> errors.add(new FieldError(at + "." + err.field(), err.message())));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidReceiversException(origin, problems);
+        if (!errors.isEmpty()) {
+            throw new InvalidPayloadException("invalid receivers file", errors);
         }
         return receivers;
-    }
-
-    private static String text(JsonNode node, String field) {
-        if (node == null || node.get(field) == null || node.get(field).isNull()) {
-            return null;
-        }
-        String value = node.get(field).asText().trim();
-        return value.isEmpty() ? null : value;
-    }
-
-    /** The file does not declare valid receivers. */
-    public static final class InvalidReceiversException extends RuntimeException {
-        public InvalidReceiversException(String origin, List<String> problems) {
-            super(origin + ": " + String.join("; ", problems));
-        }
     }
 }

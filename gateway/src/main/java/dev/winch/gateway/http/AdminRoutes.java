@@ -1,0 +1,228 @@
+package dev.winch.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.winch.common.config.Secret;
+import dev.winch.common.event.ActionResult;
+import dev.winch.common.event.EventCodec;
+import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.receiver.ReceiverRegistry;
+import dev.winch.gateway.receiver.ReceiverSpec;
+import dev.winch.gateway.receiver.ReceiverStore;
+import dev.winch.gateway.receiver.ReceiverValidator;
+import dev.winch.gateway.status.EventStatusStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The admin API under {@code /api/v1}: receivers (create, list, get, update, delete) and the delivery status of
+ * events. Protected by the bearer token of {@code WINCH_ADMIN_TOKEN}; without one, it answers only requests from
+ * the loopback interface. JSON in, JSON out, JSON errors.
+ */
+public final class AdminRoutes {
+
+    private static final ObjectMapper JSON = EventCodec.mapper();
+
+    private final ReceiverRegistry registry;
+    private final ReceiverStore store;
+    private final EventStatusStore status;
+    private final Optional<Secret> adminToken;
+    private final Optional<String> publicUrl;
+    private final Clock clock;
+
+    public AdminRoutes(ReceiverRegistry registry, ReceiverStore store, EventStatusStore status,
+            Optional<Secret> adminToken, Optional<String> publicUrl, Clock clock) {
+        this.registry = registry;
+        this.store = store;
+        this.status = status;
+        this.adminToken = adminToken;
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+    }
+
+    public void mount(Vertx vertx, Router router, int maxBodyBytes) {
+        Router api = Router.router(vertx);
+        api.route().handler(this::authorize);
+        api.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        api.post("/receivers").handler(this::create);
+        api.get("/receivers").handler(this::list);
+        api.get("/receivers/:id").handler(this::get);
+        api.put("/receivers/:id").handler(this::update);
+        api.delete("/receivers/:id").handler(this::delete);
+        api.get("/events/:eventId").handler(this::event);
+        router.route("/api/v1/*").subRouter(api);
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (adminToken.isPresent()) {
+            String header = ctx.request().getHeader("Authorization");
+            String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? header.substring(7).trim() : null;
+            if (!adminToken.get().matches(presented)) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                new ApiError(401, "unauthorized", "the admin API needs a valid bearer token").send(ctx);
+                return;
+            }
+        } else if (!isLoopback(ctx)) {
+            new ApiError(403, "forbidden", "the admin API answers only on loopback until WINCH_ADMIN_TOKEN is set")
+                    .send(ctx);
+            return;
+        }
+        ctx.next();
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonNode input;
+        ReceiverValidator.Validated validated;
+        try {
+            input = body(ctx);
+            validated = ReceiverValidator.validate(input, null, null, "api", clock.instant());
+        } catch (InvalidPayloadException e) {
+            new ApiError(400, "invalid_receiver", e.getMessage(), e.errors()).send(ctx);
+            return;
+        }
+        if (registry.find(validated.spec().id()).isPresent()) {
+            new ApiError(409, "conflict", "a receiver with id '" + validated.spec().id() + "' exists").send(ctx);
+            return;
+        }
+        store.save(validated.spec())
+                .onSuccess(spec -> json(ctx, 201, view(spec, validated.token(), ctx)))
+                .onFailure(error -> unavailable(ctx));
+    }
+
+    private void update(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Optional<ReceiverSpec> existing = registry.find(id).map(r -> r.spec());
+        if (existing.isEmpty()) {
+            new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx);
+            return;
+        }
+        if ("file".equals(existing.get().origin())) {
+            new ApiError(409, "conflict", "receiver '" + id + "' is declared in the receivers file; change it there")
+                    .send(ctx);
+            return;
+        }
+        ReceiverValidator.Validated validated;
+        try {
+            validated = ReceiverValidator.validate(body(ctx), id, existing.get(), "api", clock.instant());
+        } catch (InvalidPayloadException e) {
+            new ApiError(400, "invalid_receiver", e.getMessage(), e.errors()).send(ctx);
+            return;
+        }
+        store.save(validated.spec())
+                .onSuccess(spec -> json(ctx, 200, view(spec, validated.token(), ctx)))
+                .onFailure(error -> unavailable(ctx));
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Optional<ReceiverSpec> existing = registry.find(id).map(r -> r.spec());
+        if (existing.isEmpty()) {
+            new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx);
+            return;
+        }
+        if ("file".equals(existing.get().origin())) {
+            new ApiError(409, "conflict", "receiver '" + id + "' is declared in the receivers file; remove it there")
+                    .send(ctx);
+            return;
+        }
+        store.delete(id)
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(error -> unavailable(ctx));
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray items = new JsonArray();
+        registry.all().forEach(spec -> items.add(view(spec, Optional.empty(), ctx)));
+        json(ctx, 200, new JsonObject().put("items", items));
+    }
+
+    private void get(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        registry.find(id).ifPresentOrElse(
+                r -> json(ctx, 200, view(r.spec(), Optional.empty(), ctx)),
+                () -> new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx));
+    }
+
+    private void event(RoutingContext ctx) {
+        String id = ctx.pathParam("eventId");
+        Optional<EventStatusStore.EventStatus> found = status.find(id);
+        if (found.isEmpty()) {
+            new ApiError(404, "not_found", "no event '" + id + "' is known to this gateway").send(ctx);
+            return;
+        }
+        EventStatusStore.EventStatus event = found.get();
+        JsonArray results = new JsonArray();
+        for (ActionResult result : event.results()) {
+            results.add(new JsonObject(JSON.convertValue(result, java.util.Map.class)));
+        }
+        String state = event.results().isEmpty() ? "accepted"
+                : event.results().get(event.results().size() - 1).outcome().name().toLowerCase();
+        json(ctx, 200, new JsonObject()
+                .put("eventId", event.eventId())
+                .put("type", event.type())
+                .put("receiver", event.receiverId())
+                .put("target", event.target())
+                .put("acceptedAt", event.acceptedAt() == null ? null : event.acceptedAt().toString())
+                .put("status", state)
+                .put("results", results));
+    }
+
+    /** A receiver as shown: no token, no secret; the token in clear only right after it was set. */
+    private JsonObject view(ReceiverSpec spec, Optional<String> token, RoutingContext ctx) {
+        JsonObject json = new JsonObject(JSON.convertValue(spec, java.util.Map.class));
+        JsonObject auth = new JsonObject();
+        if (spec.auth() != null) {
+            auth.put("token", spec.auth().tokenSha256() != null);
+            auth.put("hmac", spec.auth().hmacSecret() != null);
+            auth.put("allowedCidrs", new JsonArray(spec.auth().allowedCidrs()));
+            auth.put("triggerRule", spec.auth().triggerRule() != null);
+        }
+        json.put("auth", auth);
+        String url = baseUrl(ctx) + "/hooks/" + spec.id();
+        json.put("triggerUrl", url);
+        token.ifPresent(t -> {
+            json.put("token", t);
+            json.put("triggerUrlWithToken", url + "?token=" + t);
+        });
+        return json;
+    }
+
+    private String baseUrl(RoutingContext ctx) {
+        return publicUrl.orElseGet(() -> ctx.request().scheme() + "://" + ctx.request().authority());
+    }
+
+    private static JsonNode body(RoutingContext ctx) throws InvalidPayloadException {
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            throw new InvalidPayloadException("a receiver is required", List.of(new FieldError("$", "the body is empty")));
+        }
+        try {
+            return JSON.readTree(ctx.body().buffer().getBytes());
+        } catch (IOException e) {
+            throw new InvalidPayloadException("the body is not valid JSON", List.of(new FieldError("$", "malformed JSON")));
+        }
+    }
+
+    private static boolean isLoopback(RoutingContext ctx) {
+        String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+        return address.startsWith("127.") || address.equals("0:0:0:0:0:0:0:1") || address.equals("::1");
+    }
+
+    private static void unavailable(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "5");
+        new ApiError(503, "unavailable", "the change could not be stored; retry later").send(ctx);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.winch.gateway.receiver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.gateway.hooks.TriggerRules;
+import dev.winch.gateway.payload.HookRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Decides whether a request may trigger a receiver. Every configured check must pass: the token, the HMAC
+ * signature of the raw body, the sender's address; or, for receivers of a hooks file, their trigger rule.
+ */
+public final class Authenticator {
+
+    private static final List<String> SIGNATURE_HEADERS = List.of("X-Hub-Signature-256", "X-Signature");
+
+    private Authenticator() {
+    }
+
+    /** @param payload the parsed body, or null (only trigger rules read it) */
+    public static boolean permits(Receiver receiver, HookRequest request, JsonNode payload) {
+        ReceiverSpec.Auth auth = receiver.spec().auth();
+        if (auth == null) {
+            return false;
+        }
+        if (auth.triggerRule() != null) {
+            return TriggerRules.matches(auth.triggerRule(), request, payload);
+        }
+        if (auth.tokenSha256() == null && auth.hmacSecret() == null) {
+            return false;
+        }
+        if (auth.tokenSha256() != null && !Tokens.matches(auth.tokenSha256(), presentedToken(request).orElse(null))) {
+            return false;
+        }
+        if (auth.hmacSecret() != null && !signed(auth.hmacSecret(), request)) {
+            return false;
+        }
+        return receiver.allowed().isEmpty()
+                || receiver.allowed().stream().anyMatch(cidr -> cidr.contains(request.remoteAddress()));
+    }
+
+    /** The token from {@code ?token=}, {@code X-Winch-Token} or {@code Authorization: Bearer}. */
+    static Optional<String> presentedToken(HookRequest request) {
+        Optional<String> query = request.queryParam("token");
+        if (query.isPresent()) {
+            return query;
+        }
+        Optional<String> header = request.header("X-Winch-Token");
+        if (header.isPresent()) {
+            return header;
+        }
+        return request.header("Authorization")
+                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(value -> value.substring(7).trim());
+    }
+
+    private static boolean signed(String secret, HookRequest request) {
+        Optional<String> signature = request.firstHeader(SIGNATURE_HEADERS);
+        if (signature.isEmpty()) {
+            return false;
+        }
+        String given = signature.get().trim();
+        if (given.regionMatches(true, 0, "sha256=", 0, 7)) {
+            given = given.substring(7);
+        }
+        byte[] expected = hmacSha256(secret, request.body());
+        byte[] presented;
+        try {
+            presented = HexFormat.of().parseHex(given.toLowerCase());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, presented);
+    }
+
+    static byte[] hmacSha256(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

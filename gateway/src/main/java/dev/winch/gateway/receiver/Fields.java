@@ -1,0 +1,173 @@
+package dev.winch.gateway.receiver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Typed reads from a JSON object that collect every problem with its field path. */
+final class Fields {
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    String text(JsonNode parent, String path, String field, boolean required) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                error(path + field, "is required");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            error(path + field, "must be a string");
+            return null;
+        }
+        String value = node.asText().trim();
+        if (value.isEmpty() && required) {
+            error(path + field, "must not be empty");
+            return null;
+        }
+        return value.isEmpty() ? null : value;
+    }
+
+    String oneOf(JsonNode parent, String path, String field, Set<String> allowed, String defaultValue) {
+        String value = text(parent, path, field, defaultValue == null);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!allowed.contains(value)) {
+            error(path + field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    int integer(JsonNode parent, String path, String field, Integer defaultValue, int min, int max) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            if (defaultValue == null) {
+                error(path + field, "is required");
+                return min;
+            }
+            return defaultValue;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            error(path + field, "must be a whole number");
+            return min;
+        }
+        int value = node.asInt();
+        if (value < min || value > max) {
+            error(path + field, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    double number(JsonNode parent, String path, String field, double defaultValue, double min, double max) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isNumber()) {
+            error(path + field, "must be a number");
+            return defaultValue;
+        }
+        double value = node.asDouble();
+        if (value < min || value > max) {
+            error(path + field, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    boolean bool(JsonNode parent, String path, String field, boolean defaultValue) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isBoolean()) {
+            error(path + field, "must be true or false");
+            return defaultValue;
+        }
+        return node.asBoolean();
+    }
+
+    Map<String, String> labels(JsonNode parent, String path, String field, boolean required) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            if (required) {
+                error(path + field, "is required");
+            }
+            return labels;
+        }
+        if (!node.isObject()) {
+            error(path + field, "must be an object of label keys to values");
+            return labels;
+        }
+        node.properties().forEach(e -> {
+            if (!e.getKey().matches("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
+                error(path + field + "." + e.getKey(), "is not a valid label key");
+            } else if (!e.getValue().isTextual()) {
+                error(path + field + "." + e.getKey(), "must be a string (empty: the key must exist)");
+            } else {
+                labels.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        if (required && labels.isEmpty() && errors.isEmpty()) {
+            error(path + field, "must name at least one label");
+        }
+        return labels;
+    }
+
+    List<String> strings(JsonNode parent, String path, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        List<String> values = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isArray()) {
+            error(path + field, "must be a list of strings");
+            return values;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual() || node.get(i).asText().isBlank()) {
+                error(path + field + "[" + i + "]", "must be a non-empty string");
+            } else {
+                values.add(node.get(i).asText().trim());
+            }
+        }
+        return values;
+    }
+
+    JsonNode object(JsonNode parent, String path, String field, boolean required) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                error(path + field, "is required");
+            }
+            return null;
+        }
+        if (!node.isObject()) {
+            error(path + field, "must be an object");
+            return null;
+        }
+        return node;
+    }
+
+    void error(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
+    boolean ok() {
+        return errors.isEmpty();
+    }
+
+    void throwIfAny(String message) throws InvalidPayloadException {
+        if (!errors.isEmpty()) {
+            throw new InvalidPayloadException(message, errors);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.winch.gateway.receiver;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A receiver as it is stored (compacted topic {@code winch.receivers}, key = id) and shown by the admin API.
+ * Exactly one of the kind sections is set. Secrets: the token is kept only as its SHA-256; the HMAC secret is
+ * kept because verifying a signature needs it, and is never shown.
+ *
+ * @param origin {@code api} (managed through the admin API) or {@code file} (declared in the receivers file)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReceiverSpec(
+        String id,
+        String name,
+        Kind kind,
+        Auth auth,
+        ScaleService scaleService,
+        ScaleHost scaleHost,
+        ServiceUpgrade serviceUpgrade,
+        Redeploy redeploy,
+        RateLimit rateLimit,
+        String origin,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** What a receiver does when triggered (the Rancher 1.x receiver types, plus the seed 001 hook). */
+    public enum Kind {
+        SCALE_SERVICE("scaleService"),
+        SCALE_HOST("scaleHost"),
+        SERVICE_UPGRADE("serviceUpgrade"),
+        REDEPLOY("redeploy");
+
+        private final String json;
+
+        Kind(String json) {
+            this.json = json;
+        }
+
+        @JsonValue
+        public String json() {
+            return json;
+        }
+
+        @JsonCreator
+        public static Kind of(String value) {
+            return Arrays.stream(values()).filter(k -> k.json.equals(value)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("must be one of scaleService, scaleHost, "
+                            + "serviceUpgrade, redeploy"));
+        }
+    }
+
+    /**
+     * How a request proves it may trigger the receiver: every configured part must pass.
+     *
+     * @param tokenSha256  hex SHA-256 of the token ({@code ?token=}, {@code X-Winch-Token}, {@code Bearer})
+     * @param hmacSecret   when set, the raw body must be signed (HMAC-SHA256, {@code X-Hub-Signature-256} or
+     *                     {@code X-Signature: sha256=...})
+     * @param allowedCidrs when not empty, the sender's address must be in one of these
+     * @param triggerRule  an adnanh/webhook {@code trigger-rule} (receivers from a hooks file)
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Auth(String tokenSha256, String hmacSecret, List<String> allowedCidrs,
+            com.fasterxml.jackson.databind.JsonNode triggerRule) {
+        public Auth {
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        }
+    }
+
+    /**
+     * Scale a Deployment or StatefulSet. The target is {@code namespace} + {@code workload} ({@code kind/name}),
+     * or {@code namespace} + {@code selector}.
+     *
+     * @param onResolved what a resolved Alertmanager notification does: {@code ignore} (default), {@code up},
+     *                   {@code down}
+     */
+    public record ScaleService(String namespace, String workload, Map<String, String> selector, String action,
+            int amount, int min, int max, int cooldownSeconds, String onResolved) {
+    }
+
+    /** Scale a labelled group of hosts (Rancher 1.x host scaling). */
+    public record ScaleHost(Map<String, String> hostSelector, String action, int amount, int min, int max,
+            String deleteOption, String onResolved) {
+    }
+
+    /**
+     * Rancher 1.x serviceUpgrade: a push of {@code tag} upgrades every workload matching {@code serviceSelector}.
+     *
+     * @param payloadFormat which registry sends the pushes: dockerhub, aliyun, harbor, quay, registry, custom
+     */
+    public record ServiceUpgrade(String tag, Map<String, String> serviceSelector, List<String> namespaces,
+            int batchSize, int intervalSeconds, boolean startFirst, String payloadFormat) {
+    }
+
+    /**
+     * The seed 001 hook: a push upgrades one container of one workload. Fields left empty are taken from the
+     * trigger URL ({@code ns}, {@code workload}, {@code container}, {@code repo_type}), which the trigger rule then
+     * constrains.
+     */
+    public record Redeploy(String namespace, String workload, String container, String repoType) {
+    }
+
+    /** A token bucket: {@code perSecond} sustained, {@code burst} at once. */
+    public record RateLimit(double perSecond, int burst) {
+    }
+}

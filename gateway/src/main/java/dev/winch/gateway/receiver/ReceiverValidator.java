@@ -1,0 +1,250 @@
+package dev.winch.gateway.receiver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.event.WorkloadRef;
+import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.Payloads;
+import dev.winch.gateway.receiver.ReceiverSpec.Auth;
+import dev.winch.gateway.receiver.ReceiverSpec.Kind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns receiver input (admin API body, receivers file entry) into a {@link ReceiverSpec}, or an
+ * {@link InvalidPayloadException} that names every bad field. No I/O.
+ *
+ * <p>Input: {@code id} (optional on create), {@code name}, {@code kind}, {@code token} (optional: generated when
+ * neither a token nor an HMAC secret is given), {@code hmacSecret}, {@code allowedCidrs}, {@code rateLimit}
+ * and the section named after the kind ({@code scaleService}, {@code scaleHost}, {@code serviceUpgrade},
+ * {@code redeploy}).
+ */
+public final class ReceiverValidator {
+
+    static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,126}";
+    private static final String NAMESPACE_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final Set<String> ACTIONS = Set.of("up", "down");
+    private static final Set<String> ON_RESOLVED = Set.of("ignore", "up", "down");
+    private static final Set<String> TOP_LEVEL = Set.of("id", "name", "kind", "token", "hmacSecret",
+            "allowedCidrs", "rateLimit", "scaleService", "scaleHost", "serviceUpgrade", "redeploy");
+
+    /** A valid receiver, and its token in clear when the input gave or asked for one (shown once). */
+    public record Validated(ReceiverSpec spec, Optional<String> token) {
+    }
+
+    private ReceiverValidator() {
+    }
+
+    /**
+     * @param input    the JSON object given
+     * @param pathId   the id from the URL on update, else null
+     * @param existing the stored receiver on update: a missing token or secret keeps the existing one
+     * @param origin   {@code api} or {@code file}
+     */
+    public static Validated validate(JsonNode input, String pathId, ReceiverSpec existing, String origin, Instant now)
+            throws InvalidPayloadException {
+        Fields f = new Fields();
+        if (input == null || !input.isObject()) {
+            f.error("$", "must be a JSON object");
+            f.throwIfAny("invalid receiver");
+        }
+        input.fieldNames().forEachRemaining(name -> {
+            if (!TOP_LEVEL.contains(name)) {
+                f.error(name, "is not a receiver field");
+            }
+        });
+        String id = f.text(input, "", "id", false);
+        if (pathId != null) {
+            if (id != null && !id.equals(pathId)) {
+                f.error("id", "must match the id in the URL");
+            }
+            id = pathId;
+        }
+        if (id == null) {
+            id = UUID.randomUUID().toString();
+        } else if (!id.matches(ID_PATTERN)) {
+            f.error("id", "letters, digits, '.', '_' or '-', at most 127 characters");
+        }
+        String name = f.text(input, "", "name", false);
+        if (name != null && name.length() > 200) {
+            f.error("name", "at most 200 characters");
+        }
+        Kind kind = null;
+        String kindText = f.text(input, "", "kind", true);
+        if (kindText != null) {
+            try {
+                kind = Kind.of(kindText);
+            } catch (IllegalArgumentException e) {
+                f.error("kind", e.getMessage());
+            }
+        }
+        if (existing != null && kind != null && kind != existing.kind()) {
+            f.error("kind", "cannot change; delete the receiver and create a new one");
+        }
+
+        String token = f.text(input, "", "token", false);
+        if (token != null && token.length() < 8) {
+            f.error("token", "at least 8 characters");
+        }
+        String hmacSecret = f.text(input, "", "hmacSecret", false);
+        if (hmacSecret != null && hmacSecret.length() < 8) {
+            f.error("hmacSecret", "at least 8 characters");
+        }
+        List<String> cidrs = f.strings(input, "", "allowedCidrs");
+        for (int i = 0; i < cidrs.size(); i++) {
+            try {
+                Cidr.parse(cidrs.get(i));
+            } catch (IllegalArgumentException e) {
+                f.error("allowedCidrs[" + i + "]", e.getMessage());
+            }
+        }
+        ReceiverSpec.RateLimit rateLimit = null;
+        JsonNode rate = f.object(input, "", "rateLimit", false);
+        if (rate != null) {
+            rateLimit = new ReceiverSpec.RateLimit(
+                    f.number(rate, "rateLimit.", "perSecond", 10, 0.001, 100_000),
+                    f.integer(rate, "rateLimit.", "burst", 20, 1, 1_000_000));
+        }
+
+        for (Kind other : Kind.values()) {
+            if (other != kind && input.has(other.json())) {
+                f.error(other.json(), "only the section of the receiver's kind may be given");
+            }
+        }
+        ReceiverSpec.ScaleService scaleService = kind == Kind.SCALE_SERVICE ? scaleService(f, input) : null;
+        ReceiverSpec.ScaleHost scaleHost = kind == Kind.SCALE_HOST ? scaleHost(f, input) : null;
+        ReceiverSpec.ServiceUpgrade upgrade = kind == Kind.SERVICE_UPGRADE ? serviceUpgrade(f, input) : null;
+        ReceiverSpec.Redeploy redeploy = kind == Kind.REDEPLOY ? redeploy(f, input) : null;
+        f.throwIfAny("invalid receiver");
+
+        Auth previous = existing == null ? null : existing.auth();
+        Optional<String> clearToken = Optional.ofNullable(token);
+        String tokenSha256 = token != null ? Tokens.sha256(token) : previous == null ? null : previous.tokenSha256();
+        String secret = hmacSecret != null ? hmacSecret : previous == null ? null : previous.hmacSecret();
+        if (tokenSha256 == null && secret == null) {
+            String generated = Tokens.generate();
+            clearToken = Optional.of(generated);
+            tokenSha256 = Tokens.sha256(generated);
+        }
+        Instant created = existing == null ? now : existing.createdAt();
+        ReceiverSpec spec = new ReceiverSpec(id, name, kind, new Auth(tokenSha256, secret, cidrs, null),
+                scaleService, scaleHost, upgrade, redeploy, rateLimit, origin, created, now);
+        return new Validated(spec, clearToken);
+    }
+
+    private static ReceiverSpec.ScaleService scaleService(Fields f, JsonNode input) {
+        String p = "scaleService.";
+        JsonNode s = f.object(input, "", "scaleService", true);
+        if (s == null) {
+            return null;
+        }
+        String namespace = namespace(f, s, p);
+        String workload = f.text(s, p, "workload", false);
+        Map<String, String> selector = f.labels(s, p, "selector", false);
+        if (workload != null && !selector.isEmpty()) {
+            f.error(p + "workload", "give a workload or a selector, not both");
+        } else if (workload == null && selector.isEmpty()) {
+            f.error(p + "workload", "is required (kind/name), unless a selector is given");
+        } else if (workload != null && namespace != null) {
+            try {
+                WorkloadRef ref = WorkloadRef.parse(namespace, workload);
+                if (!Set.of("deployment", "statefulset").contains(ref.kind())) {
+                    f.error(p + "workload", "only a deployment or a statefulset can be scaled");
+                }
+            } catch (IllegalArgumentException e) {
+                f.error(p + "workload", e.getMessage());
+            }
+        }
+        String action = f.oneOf(s, p, "action", ACTIONS, null);
+        int amount = f.integer(s, p, "amount", 1, 1, 10_000);
+        int min = f.integer(s, p, "min", 0, 0, 100_000);
+        int max = f.integer(s, p, "max", null, 1, 100_000);
+        if (min >= max) {
+            f.error(p + "min", "must be less than max");
+        }
+        int cooldown = f.integer(s, p, "cooldownSeconds", 0, 0, 86_400);
+        String onResolved = f.oneOf(s, p, "onResolved", ON_RESOLVED, "ignore");
+        return new ReceiverSpec.ScaleService(namespace, workload, selector.isEmpty() ? null : selector, action, amount,
+                min, max, cooldown, onResolved);
+    }
+
+    private static ReceiverSpec.ScaleHost scaleHost(Fields f, JsonNode input) {
+        String p = "scaleHost.";
+        JsonNode s = f.object(input, "", "scaleHost", true);
+        if (s == null) {
+            return null;
+        }
+        Map<String, String> selector = f.labels(s, p, "hostSelector", true);
+        String action = f.oneOf(s, p, "action", ACTIONS, null);
+        int amount = f.integer(s, p, "amount", 1, 1, 1_000);
+        int min = f.integer(s, p, "min", 0, 0, 10_000);
+        int max = f.integer(s, p, "max", null, 1, 10_000);
+        if (min >= max) {
+            f.error(p + "min", "must be less than max");
+        }
+        String deleteOption = f.oneOf(s, p, "deleteOption", Set.of("mostRecent", "leastRecent"), "mostRecent");
+        String onResolved = f.oneOf(s, p, "onResolved", ON_RESOLVED, "ignore");
+        return new ReceiverSpec.ScaleHost(selector, action, amount, min, max, deleteOption, onResolved);
+    }
+
+    private static ReceiverSpec.ServiceUpgrade serviceUpgrade(Fields f, JsonNode input) {
+        String p = "serviceUpgrade.";
+        JsonNode s = f.object(input, "", "serviceUpgrade", true);
+        if (s == null) {
+            return null;
+        }
+        String tag = f.text(s, p, "tag", true);
+        if (tag != null && !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+            f.error(p + "tag", "is not a valid image tag");
+        }
+        Map<String, String> selector = f.labels(s, p, "serviceSelector", true);
+        List<String> namespaces = f.strings(s, p, "namespaces");
+        for (int i = 0; i < namespaces.size(); i++) {
+            if (!namespaces.get(i).matches(NAMESPACE_PATTERN)) {
+                f.error(p + "namespaces[" + i + "]", "is not a valid namespace name");
+            }
+        }
+        int batchSize = f.integer(s, p, "batchSize", 1, 1, 10_000);
+        int interval = f.integer(s, p, "intervalSeconds", 2, 0, 3_600);
+        boolean startFirst = f.bool(s, p, "startFirst", false);
+        String format = f.oneOf(s, p, "payloadFormat", Payloads.formats(), "dockerhub");
+        return new ReceiverSpec.ServiceUpgrade(tag, selector, namespaces, batchSize, interval, startFirst, format);
+    }
+
+    private static ReceiverSpec.Redeploy redeploy(Fields f, JsonNode input) {
+        String p = "redeploy.";
+        JsonNode s = f.object(input, "", "redeploy", false);
+        if (s == null) {
+            return new ReceiverSpec.Redeploy(null, null, null, null);
+        }
+        String namespace = s.has("namespace") ? namespace(f, s, p) : null;
+        String workload = f.text(s, p, "workload", false);
+        if (workload != null) {
+            try {
+                WorkloadRef ref = WorkloadRef.parse(namespace == null ? "default" : namespace, workload);
+                if (ref.kind().equals("replicaset")) {
+                    f.error(p + "workload", "a replicaset is not upgraded directly; name its deployment");
+                }
+            } catch (IllegalArgumentException e) {
+                f.error(p + "workload", e.getMessage());
+            }
+        }
+        String container = f.text(s, p, "container", false);
+        String repoType = f.text(s, p, "repoType", false);
+        if (repoType != null && !Payloads.formats().contains(repoType)) {
+            f.error(p + "repoType", "must be one of " + String.join(", ", Payloads.formats().stream().sorted().toList()));
+        }
+        return new ReceiverSpec.Redeploy(namespace, workload, container, repoType);
+    }
+
+    private static String namespace(Fields f, JsonNode s, String p) {
+        String namespace = f.text(s, p, "namespace", true);
+        if (namespace != null && !namespace.matches(NAMESPACE_PATTERN)) {
+            f.error(p + "namespace", "is not a valid namespace name");
+        }
+        return namespace;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.winch.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker (KRaft, one node that is both broker and controller) running in this
+ * JVM, on 127.0.0.1, with its data in a fresh temp directory that {@link #close()} removes.
+ *
+ * <p>Needs no Docker, so tests and the local run work on any machine with a JDK.
+ */
+public final class EmbeddedKafkaBroker implements KafkaBroker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final int NODE_ID = 1;
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String HOST = "127.0.0.1";
+
+  private final KafkaRaftServer server;
+  private final Path logDir;
+  private final String bootstrapServers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    this.server = server;
+    this.logDir = logDir;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  public static EmbeddedKafkaBroker start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Starts a broker and returns once it answers admin requests.
+   *
+   * @param overrides broker properties that replace the single-node defaults below
+   */
+  public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+    long started = System.nanoTime();
+    Path logDir = createTempDir();
+    KafkaRaftServer server = null;
+    try {
+      int brokerPort = freePort();
+      int controllerPort = freePort();
+      Map<String, String> props = defaults(logDir, brokerPort, controllerPort);
+      props.putAll(overrides);
+      KafkaConfig config = new KafkaConfig(props, false);
+
+      format(config, logDir);
+      server = new KafkaRaftServer(config, Time.SYSTEM);
+      server.startup();
+
+      String bootstrap = HOST + ":" + brokerPort;
+      awaitReady(bootstrap);
+      LOG.info("Kafka broker started on {} in {} ms (data in {})",
+          bootstrap, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+      return new EmbeddedKafkaBroker(server, logDir, bootstrap);
+    } catch (RuntimeException | Error e) {
+      try {
+        stop(server);
+      } catch (RuntimeException stopFailure) {
+        e.addSuppressed(stopFailure);
+      } finally {
+        deleteRecursively(logDir);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The broker's data directory; gone after {@link #close()}. */
+  Path logDir() {
+    return logDir;
+  }
+
+  /** Idempotent: the extension's store and a try-with-resources may both close the broker. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      stop(server);
+    } finally {
+      deleteRecursively(logDir);
+    }
+    LOG.info("Kafka broker on {} stopped", bootstrapServers);
+  }
+
+  /** Settings for one node in both roles: every internal topic must fit on a single replica. */
+  private static Map<String, String> defaults(Path logDir, int brokerPort, int controllerPort) {
+    Map<String, String> p = new HashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", String.valueOf(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("controller.listener.names", CONTROLLER_LISTENER);
+    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.min.isr", "1");
+    // The first consumer group creates __consumer_offsets: fewer partitions, faster first poll.
+    p.put("offsets.topic.num.partitions", "2");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "2");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    // Default is 3 s of waiting for more members before the first rebalance: pure delay in tests.
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // The 128 MiB default is allocated up front and alone can exhaust a small test heap.
+    p.put("log.cleaner.dedupe.buffer.size", "2097152");
+    p.put("auto.create.topics.enable", "true");
+    p.put("num.partitions", "3");
+    return p;
+  }
+
+  private static void format(KafkaConfig config, Path logDir) {
+    // The formatter reports on a PrintStream (meant for the CLI); keep it off the test output.
+    PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+    try {
+      new Formatter()
+          .setPrintStream(silent)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(NODE_ID)
+          .setControllerListenerName(CONTROLLER_LISTENER)
+          .addDirectory(logDir.toString())
+          .setMetadataLogDirectory(config.metadataLogDir())
+          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not format Kafka log dir " + logDir, e);
+    }
+  }
+
+  /** startup() returns once the broker is unfenced; this proves a client can really talk to it. */
+  private static void awaitReady(String bootstrap) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      int nodes = admin.describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+      if (nodes != 1) {
+        throw new IllegalStateException("broker on " + bootstrap + " reports " + nodes + " nodes, expected 1");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the broker on " + bootstrap, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("broker on " + bootstrap + " did not answer within " + ADMIN_TIMEOUT, e);
+    }
+  }
+
+  private static void stop(KafkaRaftServer server) {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+    }
+  }
+
+  /**
+   * Kafka needs fixed ports in its config (the controller voter address must be known before
+   * start), so ask the OS for free ones. Another process could grab one before the broker binds;
+   * on a test machine that is rare enough to accept.
+   */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + HOST, e);
+    }
+  }
+
+  private static Path createTempDir() {
+    try {
+      return Files.createTempDirectory("winch-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not create a Kafka log dir", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not delete Kafka log dir {}: {}", dir, e.toString());
+    }
+  }
+}
