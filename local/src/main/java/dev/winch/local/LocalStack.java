@@ -1,6 +1,8 @@
 package dev.winch.local;
 
+import dev.winch.common.config.RuntimeConfig;
 import dev.winch.common.event.Topics;
+import dev.winch.common.runtime.Logging;
 import dev.winch.testkit.EmbeddedKafkaBroker;
 import dev.winch.testkit.SandboxKubernetes;
 import java.io.BufferedReader;
@@ -49,6 +51,7 @@ public final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    private final List<Thread> pumps = new ArrayList<>();
     private EmbeddedKafkaBroker kafka;
     private SandboxKubernetes sandbox;
 
@@ -60,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         long begin = System.nanoTime();
+        Logging.configure(RuntimeConfig.LogFormat.PLAIN);
         Path home = findHome();
         LocalStack stack = new LocalStack(home, System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "winch-local-shutdown"));
@@ -151,6 +155,7 @@ public final class LocalStack implements AutoCloseable {
         }, "winch-local-" + service);
         pump.setDaemon(true);
         pump.start();
+        pumps.add(pump);
         return process;
     }
 
@@ -227,6 +232,13 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         processes.clear();
+        for (Thread pump : pumps) {
+            try {
+                pump.join(2_000); // the services' last lines ("stopped") are worth seeing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (kafka != null) {
             kafka.close();
             kafka = null;

@@ -162,18 +162,19 @@ public final class Env {
 
     static Duration parseDuration(String raw) {
         Matcher m = DURATION.matcher(raw.trim());
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
         try {
+            if (m.matches()) {
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
             return Duration.parse(raw.trim());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            // too large to be a duration, or not one at all: reported as a problem by the caller
             return null;
         }
     }

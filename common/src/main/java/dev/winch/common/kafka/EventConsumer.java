@@ -77,6 +77,9 @@ public final class EventConsumer {
             if (maxInFlight < 1 || maxAttempts < 1 || maxBatch < 1) {
                 throw new IllegalArgumentException("maxInFlight, maxAttempts and maxBatch must be positive");
             }
+            if (backoff.toMillis() < 1 || backoffMax.compareTo(backoff) < 0) {
+                throw new IllegalArgumentException("backoff must be at least 1 ms and not above backoffMax");
+            }
         }
 
         /** Settings for one event at a time. */
@@ -273,7 +276,7 @@ public final class EventConsumer {
         }
         if (sync) {
             try {
-                c.commitSync(offsets);
+                commitSyncThroughWakeup(c, offsets);
             } catch (RuntimeException e) {
                 LOG.atWarn().addKeyValue("group", settings.groupId()).setCause(e)
                         .log("Final offset commit failed; the records will be redelivered");
@@ -285,6 +288,16 @@ public final class EventConsumer {
                             .log("Offset commit failed ({}); the records will be redelivered", error.toString());
                 }
             });
+        }
+    }
+
+    /** A pending wakeup from stop() fires once, in whatever call comes next: let it not cost the final commit. */
+    private static void commitSyncThroughWakeup(KafkaConsumer<String, byte[]> c,
+            Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            c.commitSync(offsets);
+        } catch (WakeupException e) {
+            c.commitSync(offsets);
         }
     }
 
@@ -368,25 +381,33 @@ public final class EventConsumer {
         });
     }
 
-    /** Dead-letters the records that are not Winch events, then hands the others to the handler. */
+    /**
+     * Handles a batch in offset order: each run of Winch events goes to the handler, each record that is not one
+     * goes to the dead-letter topic where it stands.
+     */
     private Future<Void> process(List<ConsumerRecord<String, byte[]>> records) {
-        List<ConsumerRecord<String, byte[]>> decodedRecords = new java.util.ArrayList<>();
-        List<Event<?>> events = new java.util.ArrayList<>();
-        Future<Void> poison = Future.succeededFuture();
+        Future<Void> chain = Future.succeededFuture();
+        List<ConsumerRecord<String, byte[]>> runRecords = new java.util.ArrayList<>();
+        List<Event<?>> runEvents = new java.util.ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                events.add(codec.fromRecord(record));
-                decodedRecords.add(record);
+                runEvents.add(codec.fromRecord(record));
+                runRecords.add(record);
             } catch (EventDecodingException e) {
+                chain = flush(chain, runRecords, runEvents);
+                runRecords = new java.util.ArrayList<>();
+                runEvents = new java.util.ArrayList<>();
                 LOG.atWarn().addKeyValue("topic", record.topic()).addKeyValue("offset", record.offset())
                         .log("Undecodable record ({}): sending it to the dead-letter topic", e.getMessage());
-                poison = poison.compose(v -> deadLetter(record, e, 1));
+                chain = chain.compose(v -> deadLetter(record, e, 1));
             }
         }
-        if (events.isEmpty()) {
-            return poison;
-        }
-        return poison.compose(v -> attempt(decodedRecords, events, 1));
+        return flush(chain, runRecords, runEvents);
+    }
+
+    private Future<Void> flush(Future<Void> chain, List<ConsumerRecord<String, byte[]>> records,
+            List<Event<?>> events) {
+        return events.isEmpty() ? chain : chain.compose(v -> attempt(records, events, 1));
     }
 
     private Future<Void> attempt(List<ConsumerRecord<String, byte[]>> records, List<Event<?>> events, int attempt) {

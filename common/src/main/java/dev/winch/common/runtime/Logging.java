@@ -53,6 +53,7 @@ public final class Logging {
         // The Kafka clients and the Kubernetes client log their whole configuration at INFO.
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("kafka").setLevel(Level.WARN);
+        context.getLogger("state.change.logger").setLevel(Level.WARN);
         context.getLogger("io.fabric8").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
     }

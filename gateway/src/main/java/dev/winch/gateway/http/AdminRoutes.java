@@ -165,8 +165,13 @@ public final class AdminRoutes {
         for (ActionResult result : event.results()) {
             results.add(new JsonObject(JSON.convertValue(result, java.util.Map.class)));
         }
-        String state = event.results().isEmpty() ? "accepted"
-                : event.results().get(event.results().size() - 1).outcome().name().toLowerCase();
+        // A redelivery reported as a duplicate does not change what became of the event.
+        String state = event.results().stream()
+                .filter(r -> r.outcome() != dev.winch.common.event.Outcome.DUPLICATE)
+                .reduce((first, second) -> second)
+                .or(() -> event.results().stream().reduce((first, second) -> second))
+                .map(r -> r.outcome().name().toLowerCase())
+                .orElse("accepted");
         json(ctx, 200, new JsonObject()
                 .put("eventId", event.eventId())
                 .put("type", event.type())
