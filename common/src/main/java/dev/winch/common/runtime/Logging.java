@@ -56,5 +56,7 @@ public final class Logging {
         context.getLogger("state.change.logger").setLevel(Level.WARN);
         context.getLogger("io.fabric8").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // Vert.x registers its HTTP server gauges once per event loop; Micrometer warns that it kept the first.
+        context.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.ERROR);
     }
 }
