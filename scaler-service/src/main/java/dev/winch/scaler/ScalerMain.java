@@ -11,6 +11,6 @@ public final class ScalerMain {
 
     public static void main(String[] args) {
         ServiceMain.run(System.getenv(), ScalerConfig::fromEnv,
-                (runtime, config) -> new ScalerService(runtime, KubernetesClients.fromEnvironment()).start());
+                (runtime, config) -> new ScalerService(runtime, KubernetesClients.fromEnvironment(), config).start());
     }
 }

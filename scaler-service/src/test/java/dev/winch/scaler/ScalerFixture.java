@@ -1,0 +1,226 @@
+package dev.winch.scaler;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.winch.common.event.ActionResult;
+import dev.winch.common.event.Event;
+import dev.winch.common.event.EventCodec;
+import dev.winch.common.event.EventDecodingException;
+import dev.winch.common.event.Topics;
+import dev.winch.common.runtime.ServiceRuntime;
+import dev.winch.testkit.KafkaBroker;
+import dev.winch.testkit.KafkaBrokerExtension;
+import dev.winch.testkit.SandboxKubernetes;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * What the scaler's ITs share: the topics, scaler instances on their own runtime and Kubernetes client, a producer
+ * for requests and a tail of {@code winch.results}. The broker is shared by the whole test JVM, and so are the
+ * topics: each test uses its own consumer group, started at the end of the scale topic so earlier tests' records
+ * are not handled again.
+ */
+final class ScalerFixture implements AutoCloseable {
+
+    static final int SCALE_PARTITIONS = 4;
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final KafkaBroker broker;
+    private final SandboxKubernetes kubernetes;
+    private final String group;
+    private final EventCodec codec = new EventCodec();
+    private final KafkaProducer<String, byte[]> producer;
+    private final ResultsTail results;
+    private final List<Instance> instances = new ArrayList<>();
+
+    /** A running scaler replica. */
+    record Instance(String id, ServiceRuntime runtime, ScalerService service) {
+        void stop() throws Exception {
+            runtime.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    ScalerFixture(KafkaBroker broker, SandboxKubernetes kubernetes) {
+        this.broker = broker;
+        this.kubernetes = kubernetes;
+        broker.createTopic(Topics.SERVICE_SCALE, SCALE_PARTITIONS);
+        broker.createTopic(Topics.RESULTS, 2);
+        this.group = KafkaBrokerExtension.uniqueName("it-scaler");
+        startGroupAtEnd();
+        Map<String, Object> producerConfig = new HashMap<>(broker.producerProps());
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(producerConfig);
+        this.results = new ResultsTail(broker, codec);
+    }
+
+    /** Starts a scaler replica in this test's consumer group. */
+    Instance start(String instanceId, TargetScaler.AfterWrite afterWrite) throws Exception {
+        ScalerConfig config = ScalerConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "WINCH_MANAGEMENT_PORT", "0",
+                "WINCH_CONSUMER_GROUP", group,
+                "WINCH_INSTANCE_ID", instanceId,
+                "WINCH_RETRY_BACKOFF", "100ms",
+                "WINCH_RETRY_BACKOFF_MAX", "1s",
+                "WINCH_SHUTDOWN_TIMEOUT", "2s"));
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        ScalerService service = new ScalerService(runtime, newClient(), config, afterWrite);
+        Instance instance = new Instance(instanceId, runtime, service);
+        instances.add(instance);
+        service.start().await(30, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(service::hasAssignment);
+        return instance;
+    }
+
+    Instance start(String instanceId) throws Exception {
+        return start(instanceId, TargetScaler.AfterWrite.NONE);
+    }
+
+    /** Each replica gets a client of its own: the runtime closes it on shutdown. */
+    private KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(kubernetes.url()).withNamespace("default").build()).build();
+    }
+
+    /**
+     * Writes requests to the scale topic, in order, as the gateway does (keyed by target), without waiting for each
+     * acknowledgement (the idempotent producer keeps the order), so they arrive in bursts and wait to be folded.
+     */
+    void publish(List<? extends Event<?>> events) throws Exception {
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (Event<?> event : events) {
+            sent.add(producer.send(codec.toRecord(event)));
+        }
+        for (java.util.concurrent.Future<?> ack : sent) {
+            ack.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    void publish(Event<?> event) throws Exception {
+        publish(List.of(event));
+    }
+
+    /** Writes any event to the scale topic, whatever its type's own topic. */
+    void publishToScaleTopic(Event<?> event) throws Exception {
+        producer.send(codec.toRecord(Topics.SERVICE_SCALE, event)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The partition Kafka's default partitioner puts {@code key} in. */
+    static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % SCALE_PARTITIONS;
+    }
+
+    ResultsTail results() {
+        return results;
+    }
+
+    /** New groups would read the shared topic from the start: commit its current end for this group first. */
+    private void startGroupAtEnd() {
+        try (Admin admin = Admin.create(broker.adminProps())) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < SCALE_PARTITIONS; p++) {
+                latest.put(new TopicPartition(Topics.SERVICE_SCALE, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+                    .entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start group " + group + " at the end of the topic", e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Instance instance : instances) {
+            instance.stop();
+        }
+        producer.close(Duration.ofSeconds(5));
+        results.close();
+    }
+
+    /** Everything written to {@code winch.results} from the moment it is created. */
+    static final class ResultsTail implements AutoCloseable {
+        private final List<ActionResult> seen = new CopyOnWriteArrayList<>();
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ResultsTail(KafkaBroker broker, EventCodec codec) {
+            Map<String, Object> config = new HashMap<>(broker.consumerProps("unused"));
+            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(config);
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before anything is published
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                            try {
+                                if (codec.fromRecord(record).data() instanceof ActionResult result) {
+                                    seen.add(result);
+                                }
+                            } catch (EventDecodingException e) {
+                                // not ours to judge here
+                            }
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // closing
+                } finally {
+                    consumer.close();
+                }
+            }, "results-tail");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        List<ActionResult> of(String causeId) {
+            return seen.stream().filter(r -> r.causeId().equals(causeId)).toList();
+        }
+
+        List<ActionResult> all() {
+            return List.copyOf(seen);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            thread.join(5_000);
+        }
+    }
+}
