@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * A real Apache Kafka broker (KRaft, one node that is both broker and controller) running in this
  * JVM, on 127.0.0.1, with its data in a fresh temp directory that {@link #close()} removes.
  *
+ * <p>{@link #stop()} and {@link #restart()} take the broker away and bring it back on the same
+ * ports with the same data, so a test can show what clients do while Kafka is down and that what
+ * was acknowledged before is still there afterwards.
+ *
  * <p>Needs no Docker, so tests and the local run work on any machine with a JDK.
  */
 public final class EmbeddedKafkaBroker implements KafkaBroker {
@@ -38,13 +42,16 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String HOST = "127.0.0.1";
 
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
   private final Path logDir;
   private final String bootstrapServers;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The running server; null while stopped. Guarded by {@code this}. */
+  private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, KafkaConfig config, Path logDir, String bootstrapServers) {
     this.server = server;
+    this.config = config;
     this.logDir = logDir;
     this.bootstrapServers = bootstrapServers;
   }
@@ -77,7 +84,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
       awaitReady(bootstrap);
       LOG.info("Kafka broker started on {} in {} ms (data in {})",
           bootstrap, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
-      return new EmbeddedKafkaBroker(server, logDir, bootstrap);
+      return new EmbeddedKafkaBroker(server, config, logDir, bootstrap);
     } catch (RuntimeException | Error e) {
       try {
         stop(server);
@@ -100,16 +107,72 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     return logDir;
   }
 
+  /** Whether the broker is running: started, or restarted since the last {@link #stop()}. */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Shuts the broker down as a crash-free outage would: its ports stop answering, its data stays
+   * on disk for {@link #restart()}. Idempotent; returns once the ports are closed.
+   */
+  public synchronized void stop() {
+    if (closed.get()) {
+      throw new IllegalStateException("broker on " + bootstrapServers + " is closed");
+    }
+    if (server == null) {
+      return;
+    }
+    try {
+      stop(server);
+    } finally {
+      server = null;
+    }
+    LOG.info("Kafka broker on {} stopped; data kept in {}", bootstrapServers, logDir);
+  }
+
+  /**
+   * Starts the broker again on the same ports with the same data (stopping it first if it runs) and
+   * returns once it answers admin requests. Clients configured with {@link #bootstrapServers()}
+   * reconnect on their own; every record acknowledged before the stop is still there.
+   */
+  public synchronized void restart() {
+    if (closed.get()) {
+      throw new IllegalStateException("broker on " + bootstrapServers + " is closed");
+    }
+    stop();
+    long started = System.nanoTime();
+    // Same KafkaConfig: same node id, listeners, ports and log dir; the dir is formatted already.
+    KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      restarted.startup();
+      awaitReady(bootstrapServers);
+    } catch (RuntimeException | Error e) {
+      try {
+        stop(restarted);
+      } catch (RuntimeException stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      throw e;
+    }
+    server = restarted;
+    LOG.info("Kafka broker restarted on {} in {} ms", bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
   /** Idempotent: the extension's store and a try-with-resources may both close the broker. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    try {
-      stop(server);
-    } finally {
-      deleteRecursively(logDir);
+    synchronized (this) {
+      try {
+        stop(server);
+      } finally {
+        server = null;
+        deleteRecursively(logDir);
+      }
     }
     LOG.info("Kafka broker on {} stopped", bootstrapServers);
   }

@@ -20,6 +20,8 @@ import org.apache.kafka.common.header.Header;
  */
 public final class EventPublisher {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventPublisher.class);
+
     private final KafkaProducer<String, byte[]> producer;
     private final EventCodec codec;
     private final Counter sent;
@@ -27,6 +29,9 @@ public final class EventPublisher {
 
     public EventPublisher(Vertx vertx, Map<String, String> producerConfig, EventCodec codec, MeterRegistry registry) {
         this.producer = KafkaProducer.create(vertx, producerConfig);
+        // Every failed send also fails its own future, where the caller handles it; this only keeps the
+        // producer from logging each one again as "unhandled".
+        this.producer.exceptionHandler(error -> LOG.debug("Kafka producer: {}", error.toString()));
         this.codec = codec;
         this.sent = Counter.builder("winch_kafka_records_sent_total").register(registry);
         this.failed = Counter.builder("winch_kafka_records_send_failed_total").register(registry);

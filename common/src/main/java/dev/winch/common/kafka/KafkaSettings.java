@@ -29,10 +29,12 @@ public final class KafkaSettings {
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        // A write the broker cannot take within this time fails, so the caller can answer 503 instead of hanging.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        // A write the broker cannot take in time fails, so the caller can answer 503 instead of hanging. Sends of
+        // one Vert.x producer run one after another while metadata is missing (broker down), so each may block
+        // only briefly, or a queue of requests would wait n times the block.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return config;

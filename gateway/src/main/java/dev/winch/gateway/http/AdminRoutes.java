@@ -207,7 +207,8 @@ public final class AdminRoutes {
     }
 
     private static JsonNode body(RoutingContext ctx) throws InvalidPayloadException {
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        // No body at all leaves buffer() null and length() -1, not 0.
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidPayloadException("a receiver is required", List.of(new FieldError("$", "the body is empty")));
         }
         try {

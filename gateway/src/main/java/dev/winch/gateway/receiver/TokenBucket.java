@@ -22,7 +22,9 @@ public final class TokenBucket {
     /** Takes one token if there is one. */
     public synchronized boolean tryAcquire() {
         long now = nanos();
-        tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * perSecond);
+        // The clock is the wall clock: when it steps back (NTP), refill nothing rather than drain the bucket.
+        long elapsed = Math.max(0, now - lastNanos);
+        tokens = Math.min(burst, tokens + elapsed / 1e9 * perSecond);
         lastNanos = now;
         if (tokens >= 1) {
             tokens -= 1;
