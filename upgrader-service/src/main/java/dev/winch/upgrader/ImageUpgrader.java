@@ -1,32 +1,35 @@
 package dev.winch.upgrader;
 
 import dev.winch.common.event.ActionResult;
-import dev.winch.common.event.Event;
-import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
-import dev.winch.common.kubernetes.AppliedEvents;
-import io.fabric8.kubernetes.api.model.Container;
+import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.upgrader.model.Rollout;
+import dev.winch.upgrader.model.UpgradePlan;
+import dev.winch.upgrader.model.UpgradeRequest;
+import dev.winch.upgrader.model.UpgradeResults;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Applies an image push to the workload it names: read, plan, write the new image and the event id in one
- * update, retry on a conflict. Blocking: runs on the worker pool.
+ * Applies a checked push to one workload: plan from the workload as read, then write the new images, the update
+ * strategy and the event id in one update conditional on the resourceVersion; on a conflict read again and plan
+ * again. Blocking: runs on the worker pool.
+ *
+ * <p>What the API server says about the request itself (the workload is gone, the change is invalid) becomes a
+ * failed result; what says it could not be asked (unreachable, 5xx, 401/403, conflicts that do not stop) is thrown,
+ * so the consumer retries the event later. A retried event finds its id on the workloads it already changed.
  */
 final class ImageUpgrader {
 
-    /** The pod-template annotation {@code kubectl rollout restart} uses; changing it rolls the pods. */
-    static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     private static final int MAX_CONFLICT_RETRIES = 5;
+
+    /** What happened to one workload: the result to publish, and the rollout to follow when one started. */
+    record WorkloadOutcome(ActionResult result, Rollout rollout) {
+    }
 
     private final WorkloadOperations workloads;
     private final Clock clock;
@@ -36,91 +39,76 @@ final class ImageUpgrader {
         this.clock = clock;
     }
 
-    ActionResult apply(Event<ImagePushed> event) {
-        Instant started = clock.instant();
-        ImagePushed push = event.data();
-        WorkloadRef ref = push.target().workload();
-        if (ref == null) {
-            return result(event, "", Outcome.FAILED,
-                    "this upgrader applies pushes that name their workload; the event names none", Map.of(), started);
+    /** The seed 001 style: the push names its workload. */
+    WorkloadOutcome upgrade(UpgradeRequest request, String causeType, WorkloadRef ref, Instant started) {
+        Optional<HasMetadata> found = workloads.get(ref);
+        if (found.isEmpty()) {
+            return new WorkloadOutcome(UpgradeResults.forPush(request.eventId(), causeType, request.push(),
+                    Outcome.FAILED, ref.key() + " does not exist; nothing changed", started, clock.instant()), null);
         }
+        return upgrade(request, causeType, found.get(), started);
+    }
+
+    /** One workload as listed or read; it is changed in place and written back. */
+    WorkloadOutcome upgrade(UpgradeRequest request, String causeType, HasMetadata read, Instant started) {
+        HasMetadata workload = read;
+        WorkloadRef ref = WorkloadOperations.ref(workload);
         for (int attempt = 1; ; attempt++) {
-            Optional<HasMetadata> found;
+            UpgradePlan plan = UpgradePlan.plan(request, WorkloadOperations.snapshot(workload));
+            Outcome outcome = switch (plan.decision()) {
+                case DUPLICATE -> Outcome.DUPLICATE;
+                case SKIP -> Outcome.SKIPPED;
+                case NOOP -> Outcome.NOOP;
+                case FAIL -> Outcome.FAILED;
+                case APPLY -> null;
+            };
+            if (outcome != null) {
+                return new WorkloadOutcome(result(request, causeType, plan, outcome, plan.reason(), null, started),
+                        null);
+            }
+            WorkloadOperations.apply(workload, plan, request.eventId(), clock.instant());
+            HasMetadata written;
             try {
-                found = workloads.get(ref);
-            } catch (IllegalArgumentException e) {
-                return result(event, ref.key(), Outcome.FAILED, e.getMessage(), Map.of(), started);
-            }
-            if (found.isEmpty()) {
-                return result(event, ref.key(), Outcome.FAILED, ref.key() + " does not exist", Map.of(), started);
-            }
-            HasMetadata workload = found.get();
-            PodTemplateSpec template = WorkloadOperations.template(workload);
-            UpgradePlan plan = UpgradePlan.plan(event.id(), push, snapshot(ref, workload, template));
-            Map<String, String> details = details(plan);
-            switch (plan.decision()) {
-                case DUPLICATE:
-                    return result(event, ref.key(), Outcome.DUPLICATE, plan.reason(), details, started);
-                case FAILED:
-                    return result(event, ref.key(), Outcome.FAILED, plan.reason(), details, started);
-                default:
-                    break;
-            }
-            change(workload, template, plan, event.id());
-            try {
-                workloads.update(workload);
-                return result(event, ref.key(), Outcome.APPLIED, plan.reason(), details, started);
+                written = workloads.update(workload);
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
-                    return result(event, ref.key(), Outcome.FAILED,
-                            "the update of " + ref.key() + " was refused (" + e.getCode() + "): " + e.getMessage(),
-                            details, started);
+                if (e.getCode() == 409 && attempt < MAX_CONFLICT_RETRIES) {
+                    // changed since we read it: read it again and plan again (the event may be applied by now)
+                    Optional<HasMetadata> again = workloads.get(ref);
+                    if (again.isEmpty()) {
+                        return new WorkloadOutcome(result(request, causeType, plan, Outcome.FAILED,
+                                ref.key() + " was deleted while it was being upgraded; nothing changed", null,
+                                started), null);
+                    }
+                    workload = again.get();
+                    continue;
                 }
-                // someone changed the workload since we read it: read again and re-plan
+                if (e.getCode() == 404 || e.getCode() == 400 || e.getCode() == 422) {
+                    return new WorkloadOutcome(result(request, causeType, plan, Outcome.FAILED,
+                            "the API server refused the update of " + ref.key() + " (" + e.getCode() + "): "
+                                    + apiMessage(e) + "; nothing changed", null, started), null);
+                }
+                throw e;
             }
+            Instant now = clock.instant();
+            long generation = WorkloadOperations.generation(written);
+            Rollout rollout = new Rollout(request.eventId(), causeType, request.push().receiverId(), ref, generation,
+                    plan.changes(), plan.restart(), now, now.plus(request.rolloutTimeout()),
+                    request.rollbackOnFailure());
+            return new WorkloadOutcome(result(request, causeType, plan, Outcome.APPLIED, plan.reason(), generation,
+                    started), rollout);
         }
     }
 
-    private void change(HasMetadata workload, PodTemplateSpec template, UpgradePlan plan, String eventId) {
-        for (Container container : template.getSpec().getContainers()) {
-            if (container.getName().equals(plan.container())) {
-                container.setImage(plan.newImage());
-            }
-        }
-        if (plan.restart()) {
-            Map<String, String> podAnnotations = new HashMap<>(Optional.ofNullable(
-                    template.getMetadata().getAnnotations()).orElse(Map.of()));
-            podAnnotations.put(RESTARTED_AT, clock.instant().toString());
-            template.getMetadata().setAnnotations(podAnnotations);
-        }
-        Map<String, String> annotations = new HashMap<>(Optional.ofNullable(
-                workload.getMetadata().getAnnotations()).orElse(Map.of()));
-        annotations.put(AppliedEvents.ANNOTATION, AppliedEvents.append(annotations, List.of(eventId)));
-        workload.getMetadata().setAnnotations(annotations);
+    private ActionResult result(UpgradeRequest request, String causeType, UpgradePlan plan, Outcome outcome,
+            String reason, Long generation, Instant started) {
+        return UpgradeResults.forPlan(request.eventId(), causeType, request.push(), plan, outcome, reason,
+                generation, started, clock.instant());
     }
 
-    private static UpgradePlan.Workload snapshot(WorkloadRef ref, HasMetadata workload, PodTemplateSpec template) {
-        Map<String, String> images = new LinkedHashMap<>();
-        template.getSpec().getContainers().forEach(c -> images.put(c.getName(), c.getImage()));
-        return new UpgradePlan.Workload(ref.key(), images, workload.getMetadata().getAnnotations());
-    }
-
-    private static Map<String, String> details(UpgradePlan plan) {
-        Map<String, String> details = new LinkedHashMap<>();
-        if (plan.container() != null) {
-            details.put("container", plan.container());
+    private static String apiMessage(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
         }
-        if (plan.oldImage() != null) {
-            details.put("oldImage", plan.oldImage());
-        }
-        details.put("newImage", plan.newImage());
-        details.put("restart", String.valueOf(plan.restart()));
-        return details;
-    }
-
-    private ActionResult result(Event<ImagePushed> event, String target, Outcome outcome, String reason,
-            Map<String, String> details, Instant started) {
-        return new ActionResult(event.id(), event.type().type(), event.data().receiverId(), target, outcome, reason,
-                details, started, clock.instant(), "upgrader");
+        return e.getMessage();
     }
 }

@@ -11,6 +11,6 @@ public final class UpgraderMain {
 
     public static void main(String[] args) {
         ServiceMain.run(System.getenv(), UpgraderConfig::fromEnv,
-                (runtime, config) -> new UpgraderService(runtime, KubernetesClients.fromEnvironment()).start());
+                (runtime, config) -> new UpgraderService(runtime, config, KubernetesClients.fromEnvironment()).start());
     }
 }

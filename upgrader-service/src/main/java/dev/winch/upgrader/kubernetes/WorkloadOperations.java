@@ -1,0 +1,336 @@
+package dev.winch.upgrader.kubernetes;
+
+import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.upgrader.model.ContainerChange;
+import dev.winch.upgrader.model.LabelSelectors;
+import dev.winch.upgrader.model.RolloutObservation;
+import dev.winch.upgrader.model.RolloutStrategy;
+import dev.winch.upgrader.model.UpgradePlan;
+import dev.winch.upgrader.model.WorkloadSnapshot;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategy;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDaemonSet;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateStatefulSetStrategy;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The workloads an upgrade changes (Deployments, StatefulSets, DaemonSets) behind one small surface, and the
+ * translation between them and the plain values of the model. Blocking: call it on the worker pool.
+ *
+ * <p>Writes are full updates carrying the resourceVersion they were read at, so a concurrent change fails them with
+ * 409 instead of being overwritten; they behave the same on a real API server and on the fabric8 mock server
+ * (strategic merge patch is refused by the mock, JSON merge patch of a container list appends on it).
+ */
+public final class WorkloadOperations {
+
+    /** The pod-template annotation {@code kubectl rollout restart} sets; changing it rolls the pods. */
+    public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    private static final List<String> KINDS = List.of("deployment", "statefulset", "daemonset");
+
+    private final KubernetesClient client;
+
+    public WorkloadOperations(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The workload, or empty when it does not exist. */
+    public Optional<HasMetadata> get(WorkloadRef ref) {
+        HasMetadata found = switch (ref.kind()) {
+            case "deployment" -> client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name()).get();
+            case "statefulset" -> client.apps().statefulSets().inNamespace(ref.namespace()).withName(ref.name()).get();
+            case "daemonset" -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get();
+            default -> throw new IllegalArgumentException("a " + ref.kind() + " has no image to upgrade");
+        };
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * The Deployments, StatefulSets and DaemonSets carrying every label of {@code selector} (an empty value: the key
+     * only has to exist), in {@code namespaces} or, when empty, in every namespace; sorted by namespace, kind, name.
+     */
+    public List<HasMetadata> select(List<String> namespaces, Map<String, String> selector) {
+        Map<String, String> equal = new HashMap<>();
+        List<String> exists = new ArrayList<>();
+        selector.forEach((key, value) -> {
+            if (value == null || value.isEmpty()) {
+                exists.add(key);
+            } else {
+                equal.put(key, value);
+            }
+        });
+        List<HasMetadata> found = new ArrayList<>();
+        for (String kind : KINDS) {
+            if (namespaces.isEmpty()) {
+                found.addAll(list(kind, null, equal, exists));
+            } else {
+                for (String namespace : namespaces.stream().distinct().toList()) {
+                    found.addAll(list(kind, namespace, equal, exists));
+                }
+            }
+        }
+        // the API server applied the selector; checking again keeps a lenient server from widening an upgrade
+        return found.stream()
+                .filter(w -> LabelSelectors.matches(selector, w.getMetadata().getLabels()))
+                .sorted(Comparator.comparing((HasMetadata w) -> w.getMetadata().getNamespace())
+                        .thenComparing(w -> KINDS.indexOf(kindOf(w)))
+                        .thenComparing(w -> w.getMetadata().getName()))
+                .toList();
+    }
+
+    /** Writes the object back, conditional on the resourceVersion it carries; 409 when it changed meanwhile. */
+    public HasMetadata update(HasMetadata workload) {
+        return client.resource(workload).update();
+    }
+
+    // ---------------------------------------------------------------- translation, no I/O
+
+    public static String kindOf(HasMetadata workload) {
+        if (workload instanceof Deployment) {
+            return "deployment";
+        }
+        if (workload instanceof StatefulSet) {
+            return "statefulset";
+        }
+        if (workload instanceof DaemonSet) {
+            return "daemonset";
+        }
+        throw new IllegalArgumentException("not a workload the upgrader changes: " + workload.getKind());
+    }
+
+    public static WorkloadRef ref(HasMetadata workload) {
+        return new WorkloadRef(workload.getMetadata().getNamespace(), kindOf(workload),
+                workload.getMetadata().getName());
+    }
+
+    public static long generation(HasMetadata workload) {
+        Long generation = workload.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+
+    public static WorkloadSnapshot snapshot(HasMetadata workload) {
+        List<WorkloadSnapshot.Container> containers = template(workload).getSpec().getContainers().stream()
+                .map(c -> new WorkloadSnapshot.Container(c.getName(), c.getImage()))
+                .toList();
+        return new WorkloadSnapshot(ref(workload), workload.getMetadata().getLabels(),
+                workload.getMetadata().getAnnotations(), containers);
+    }
+
+    /**
+     * Changes the object as the plan says: the containers' images, the restart annotation, the update strategy,
+     * and the event id among the applied events; all in the one write that follows.
+     */
+    public static void apply(HasMetadata workload, UpgradePlan plan, String eventId, Instant now) {
+        PodTemplateSpec template = template(workload);
+        for (ContainerChange change : plan.changes()) {
+            container(template, change.container()).ifPresent(c -> c.setImage(change.newImage()));
+        }
+        if (plan.restart()) {
+            if (template.getMetadata() == null) {
+                template.setMetadata(new ObjectMeta());
+            }
+            Map<String, String> podAnnotations = mutable(template.getMetadata().getAnnotations());
+            podAnnotations.put(RESTARTED_AT, now.toString());
+            template.getMetadata().setAnnotations(podAnnotations);
+        }
+        if (plan.strategy() != null) {
+            strategy(workload, plan.strategy());
+        }
+        Map<String, String> annotations = mutable(workload.getMetadata().getAnnotations());
+        annotations.put(AppliedEvents.ANNOTATION, AppliedEvents.append(annotations, List.of(eventId)));
+        workload.getMetadata().setAnnotations(annotations);
+    }
+
+    /**
+     * Sets the previous images again on the containers that still run what the upgrade set.
+     *
+     * @return the containers set back; empty when none still ran the upgrade's image
+     */
+    public static List<ContainerChange> revert(HasMetadata workload, List<ContainerChange> changes) {
+        PodTemplateSpec template = template(workload);
+        List<ContainerChange> reverted = new ArrayList<>();
+        for (ContainerChange change : changes) {
+            Optional<Container> container = container(template, change.container());
+            if (container.isPresent() && change.newImage().equals(container.get().getImage())) {
+                container.get().setImage(change.oldImage());
+                reverted.add(change);
+            }
+        }
+        return reverted;
+    }
+
+    /** The rollout state of the workload, as its status reports it. */
+    public static RolloutObservation observe(HasMetadata workload) {
+        long generation = generation(workload);
+        if (workload instanceof Deployment d) {
+            DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+            DeploymentStrategy strategy = d.getSpec().getStrategy();
+            return new RolloutObservation("deployment", generation, number(s.getObservedGeneration()),
+                    strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
+                    replicas(d.getSpec().getReplicas()), number(s.getUpdatedReplicas()), number(s.getReadyReplicas()),
+                    number(s.getAvailableReplicas()), number(s.getReplicas()), null, null, 0,
+                    s.getConditions() == null ? List.of() : s.getConditions().stream()
+                            .map(c -> new RolloutObservation.Condition(c.getType(), c.getStatus(), c.getReason(),
+                                    c.getMessage()))
+                            .toList());
+        }
+        if (workload instanceof StatefulSet set) {
+            StatefulSetStatus s = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
+            StatefulSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
+            Integer partition = strategy == null || strategy.getRollingUpdate() == null ? null
+                    : strategy.getRollingUpdate().getPartition();
+            return new RolloutObservation("statefulset", generation, number(s.getObservedGeneration()),
+                    strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
+                    replicas(set.getSpec().getReplicas()), number(s.getUpdatedReplicas()),
+                    number(s.getReadyReplicas()), number(s.getAvailableReplicas()), number(s.getReplicas()),
+                    s.getCurrentRevision(), s.getUpdateRevision(), partition == null ? 0 : partition,
+                    s.getConditions() == null ? List.of() : s.getConditions().stream()
+                            .map(c -> new RolloutObservation.Condition(c.getType(), c.getStatus(), c.getReason(),
+                                    c.getMessage()))
+                            .toList());
+        }
+        DaemonSet set = (DaemonSet) workload;
+        DaemonSetStatus s = set.getStatus() == null ? new DaemonSetStatus() : set.getStatus();
+        DaemonSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
+        return new RolloutObservation("daemonset", generation, number(s.getObservedGeneration()),
+                strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
+                number(s.getDesiredNumberScheduled()), number(s.getUpdatedNumberScheduled()),
+                number(s.getNumberReady()), number(s.getNumberAvailable()), number(s.getCurrentNumberScheduled()),
+                null, null, 0,
+                s.getConditions() == null ? List.of() : s.getConditions().stream()
+                        .map(c -> new RolloutObservation.Condition(c.getType(), c.getStatus(), c.getReason(),
+                                c.getMessage()))
+                        .toList());
+    }
+
+    static PodTemplateSpec template(HasMetadata workload) {
+        if (workload instanceof Deployment d) {
+            return d.getSpec().getTemplate();
+        }
+        if (workload instanceof StatefulSet s) {
+            return s.getSpec().getTemplate();
+        }
+        if (workload instanceof DaemonSet d) {
+            return d.getSpec().getTemplate();
+        }
+        throw new IllegalArgumentException("not a workload: " + workload.getKind());
+    }
+
+    private static void strategy(HasMetadata workload, RolloutStrategy.Settings settings) {
+        if (workload instanceof Deployment d) {
+            if (settings.maxSurge() != null || settings.maxUnavailable() != null) {
+                DeploymentStrategy strategy = d.getSpec().getStrategy() == null ? new DeploymentStrategy()
+                        : d.getSpec().getStrategy();
+                strategy.setType("RollingUpdate");
+                RollingUpdateDeployment rolling = strategy.getRollingUpdate() == null ? new RollingUpdateDeployment()
+                        : strategy.getRollingUpdate();
+                rolling.setMaxSurge(intOrString(settings.maxSurge(), rolling.getMaxSurge()));
+                rolling.setMaxUnavailable(intOrString(settings.maxUnavailable(), rolling.getMaxUnavailable()));
+                strategy.setRollingUpdate(rolling);
+                d.getSpec().setStrategy(strategy);
+            }
+            if (settings.minReadySeconds() != null) {
+                d.getSpec().setMinReadySeconds(settings.minReadySeconds());
+            }
+        } else if (workload instanceof StatefulSet s) {
+            if (settings.maxUnavailable() != null) {
+                StatefulSetUpdateStrategy strategy = s.getSpec().getUpdateStrategy() == null
+                        ? new StatefulSetUpdateStrategy() : s.getSpec().getUpdateStrategy();
+                strategy.setType("RollingUpdate");
+                RollingUpdateStatefulSetStrategy rolling = strategy.getRollingUpdate() == null
+                        ? new RollingUpdateStatefulSetStrategy() : strategy.getRollingUpdate();
+                rolling.setMaxUnavailable(new IntOrString(settings.maxUnavailable()));
+                strategy.setRollingUpdate(rolling);
+                s.getSpec().setUpdateStrategy(strategy);
+            }
+            if (settings.minReadySeconds() != null) {
+                s.getSpec().setMinReadySeconds(settings.minReadySeconds());
+            }
+        } else if (workload instanceof DaemonSet d) {
+            if (settings.maxSurge() != null || settings.maxUnavailable() != null) {
+                DaemonSetUpdateStrategy strategy = d.getSpec().getUpdateStrategy() == null
+                        ? new DaemonSetUpdateStrategy() : d.getSpec().getUpdateStrategy();
+                strategy.setType("RollingUpdate");
+                RollingUpdateDaemonSet rolling = strategy.getRollingUpdate() == null ? new RollingUpdateDaemonSet()
+                        : strategy.getRollingUpdate();
+                rolling.setMaxSurge(intOrString(settings.maxSurge(), rolling.getMaxSurge()));
+                rolling.setMaxUnavailable(intOrString(settings.maxUnavailable(), rolling.getMaxUnavailable()));
+                strategy.setRollingUpdate(rolling);
+                d.getSpec().setUpdateStrategy(strategy);
+            }
+            if (settings.minReadySeconds() != null) {
+                d.getSpec().setMinReadySeconds(settings.minReadySeconds());
+            }
+        }
+    }
+
+    private List<? extends HasMetadata> list(String kind, String namespace, Map<String, String> equal,
+            List<String> exists) {
+        return switch (kind) {
+            case "deployment" -> filtered(client.apps().deployments(), namespace, equal, exists).list().getItems();
+            case "statefulset" -> filtered(client.apps().statefulSets(), namespace, equal, exists).list().getItems();
+            default -> filtered(client.apps().daemonSets(), namespace, equal, exists).list().getItems();
+        };
+    }
+
+    private static <T extends HasMetadata, L extends KubernetesResourceList<T>,
+            R extends Resource<T>> FilterWatchListDeletable<T, L, R> filtered(MixedOperation<T, L, R> operation,
+            String namespace, Map<String, String> equal, List<String> exists) {
+        FilterWatchListDeletable<T, L, R> filter = namespace == null
+                ? operation.inAnyNamespace().withLabels(equal)
+                : operation.inNamespace(namespace).withLabels(equal);
+        for (String key : exists) {
+            filter = filter.withLabel(key);
+        }
+        return filter;
+    }
+
+    private static Optional<Container> container(PodTemplateSpec template, String name) {
+        return template.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst();
+    }
+
+    private static IntOrString intOrString(Integer value, IntOrString current) {
+        return value == null ? current : new IntOrString(value);
+    }
+
+    private static Map<String, String> mutable(Map<String, String> map) {
+        return map == null ? new HashMap<>() : new HashMap<>(map);
+    }
+
+    private static int number(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    private static long number(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static int replicas(Integer value) {
+        // the API server defaults spec.replicas to 1
+        return value == null ? 1 : value;
+    }
+}
