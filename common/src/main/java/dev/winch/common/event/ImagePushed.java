@@ -37,10 +37,15 @@ public record ImagePushed(
         return repository + ":" + tag;
     }
 
-    /** Pushes of one repository are handled in order. */
+    /**
+     * Pushes of one repository are handled in order, whatever the spelling: {@code nginx} and
+     * {@code docker.io/library/nginx} are one key.
+     */
     @Override
     public String partitionKey() {
-        return repository;
+        return dev.winch.common.image.ImageReference.tryParse(repository)
+                .map(dev.winch.common.image.ImageReference::canonicalRepository)
+                .orElse(repository);
     }
 
     /**

@@ -66,6 +66,24 @@ final class Fields {
         return value;
     }
 
+    /** An optional whole number: null when absent. */
+    Integer optionalInteger(JsonNode parent, String path, String field, int min, int max) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return integer(parent, path, field, null, min, max);
+    }
+
+    /** An optional true/false: null when absent. */
+    Boolean optionalBool(JsonNode parent, String path, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return bool(parent, path, field, false);
+    }
+
     double number(JsonNode parent, String path, String field, double defaultValue, double min, double max) {
         JsonNode node = parent == null ? null : parent.get(field);
         if (node == null || node.isNull()) {

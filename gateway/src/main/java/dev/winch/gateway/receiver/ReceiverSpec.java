@@ -90,20 +90,37 @@ public record ReceiverSpec(
     }
 
     /**
-     * Rancher 1.x serviceUpgrade: a push of {@code tag} upgrades every workload matching {@code serviceSelector}.
+     * Rancher 1.x serviceUpgrade: a push the tag policy takes upgrades every workload matching
+     * {@code serviceSelector}.
      *
-     * @param payloadFormat which registry sends the pushes: dockerhub, aliyun, harbor, quay, registry, custom
+     * @param tag            the tag followed under the {@code exact} policy (required then)
+     * @param batchSize      pods replaced at a time; null keeps the workload's own update strategy
+     * @param intervalSeconds seconds between batches (minReadySeconds); null keeps the workload's own
+     * @param startFirst     start new pods before stopping old ones; null keeps the workload's own
+     * @param payloadFormat  which registry sends the pushes: dockerhub, aliyun, harbor, quay, registry, custom
+     * @param tagPolicy      {@code exact} (default), {@code semver:major|minor|patch[+prerelease]}, {@code glob:...},
+     *                       {@code regexp:...}
+     * @param pinDigest      set {@code repository:tag@digest} when the push carries a digest
+     * @param rolloutTimeoutSeconds how long a rollout may take before it counts as failed; null: the upgrader's
+     * @param rollbackOnFailure set the previous images again when the rollout fails
      */
     public record ServiceUpgrade(String tag, Map<String, String> serviceSelector, List<String> namespaces,
-            int batchSize, int intervalSeconds, boolean startFirst, String payloadFormat) {
+            Integer batchSize, Integer intervalSeconds, Boolean startFirst, String payloadFormat, String tagPolicy,
+            boolean pinDigest, Integer rolloutTimeoutSeconds, boolean rollbackOnFailure) {
     }
 
     /**
      * The seed 001 hook: a push upgrades one container of one workload. Fields left empty are taken from the
      * trigger URL ({@code ns}, {@code workload}, {@code container}, {@code repo_type}), which the trigger rule then
-     * constrains.
+     * constrains. The rollout options mean what they mean for {@link ServiceUpgrade}.
      */
-    public record Redeploy(String namespace, String workload, String container, String repoType) {
+    public record Redeploy(String namespace, String workload, String container, String repoType, String tagPolicy,
+            boolean pinDigest, Integer rolloutTimeoutSeconds, boolean rollbackOnFailure) {
+
+        /** Target fields only, default rollout options. */
+        public Redeploy(String namespace, String workload, String container, String repoType) {
+            this(namespace, workload, container, repoType, null, false, null, false);
+        }
     }
 
     /** A token bucket: {@code perSecond} sustained, {@code burst} at once. */

@@ -2,6 +2,7 @@ package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.receiver.ReceiverSpec.Auth;
@@ -196,7 +197,9 @@ public final class ReceiverValidator {
         if (s == null) {
             return null;
         }
-        String tag = f.text(s, p, "tag", true);
+        String tagPolicy = tagPolicy(f, s, p);
+        boolean exact = tagPolicy == null || tagPolicy.strip().equalsIgnoreCase("exact");
+        String tag = f.text(s, p, "tag", exact);
         if (tag != null && !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
             f.error(p + "tag", "is not a valid image tag");
         }
@@ -207,11 +210,26 @@ public final class ReceiverValidator {
                 f.error(p + "namespaces[" + i + "]", "is not a valid namespace name");
             }
         }
-        int batchSize = f.integer(s, p, "batchSize", 1, 1, 10_000);
-        int interval = f.integer(s, p, "intervalSeconds", 2, 0, 3_600);
-        boolean startFirst = f.bool(s, p, "startFirst", false);
+        Integer batchSize = f.optionalInteger(s, p, "batchSize", 1, 10_000);
+        Integer interval = f.optionalInteger(s, p, "intervalSeconds", 0, 3_600);
+        Boolean startFirst = f.optionalBool(s, p, "startFirst");
         String format = f.oneOf(s, p, "payloadFormat", Payloads.formats(), "dockerhub");
-        return new ReceiverSpec.ServiceUpgrade(tag, selector, namespaces, batchSize, interval, startFirst, format);
+        return new ReceiverSpec.ServiceUpgrade(tag, selector, namespaces, batchSize, interval, startFirst, format,
+                tagPolicy, f.bool(s, p, "pinDigest", false), f.optionalInteger(s, p, "rolloutTimeoutSeconds", 1, 86_400),
+                f.bool(s, p, "rollbackOnFailure", false));
+    }
+
+    /** The tag policy as {@link TagPolicy} reads it, or null for the default ({@code exact}). */
+    private static String tagPolicy(Fields f, JsonNode s, String p) {
+        String policy = f.text(s, p, "tagPolicy", false);
+        if (policy != null) {
+            try {
+                TagPolicy.parse(policy, "any");
+            } catch (IllegalArgumentException e) {
+                f.error(p + "tagPolicy", e.getMessage());
+            }
+        }
+        return policy;
     }
 
     private static ReceiverSpec.Redeploy redeploy(Fields f, JsonNode input) {
@@ -233,11 +251,14 @@ public final class ReceiverValidator {
             }
         }
         String container = f.text(s, p, "container", false);
+        String policy = tagPolicy(f, s, p);
         String repoType = f.text(s, p, "repoType", false);
         if (repoType != null && !Payloads.formats().contains(repoType)) {
             f.error(p + "repoType", "must be one of " + String.join(", ", Payloads.formats().stream().sorted().toList()));
         }
-        return new ReceiverSpec.Redeploy(namespace, workload, container, repoType);
+        return new ReceiverSpec.Redeploy(namespace, workload, container, repoType, policy,
+                f.bool(s, p, "pinDigest", false), f.optionalInteger(s, p, "rolloutTimeoutSeconds", 1, 86_400),
+                f.bool(s, p, "rollbackOnFailure", false));
     }
 
     private static String namespace(Fields f, JsonNode s, String p) {

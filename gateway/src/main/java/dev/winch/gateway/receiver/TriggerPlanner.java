@@ -7,6 +7,7 @@ import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.WinchEvent;
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.payload.AlertmanagerPayload;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
@@ -17,6 +18,7 @@ import dev.winch.gateway.payload.RegistryPayload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -98,20 +100,29 @@ public final class TriggerPlanner {
                 s.deleteOption());
     }
 
+    /**
+     * A push is taken when the receiver's tag policy takes its tag. Policies that decide from the pushed tag alone
+     * (exact, glob, regexp) are applied here, so a push nobody follows is answered with the reason and writes
+     * nothing; semver compares with what each container runs, so the upgrader decides it per container.
+     */
     private static TriggerPlan serviceUpgrade(ReceiverSpec receiver, HookRequest request, JsonNode body)
             throws InvalidPayloadException {
         ReceiverSpec.ServiceUpgrade s = receiver.serviceUpgrade();
+        TagPolicy policy = TagPolicy.parse(s.tagPolicy(), s.tag());
         List<PushedImage> images = adapter(s.payloadFormat(), "payloadFormat").read(required(body), request);
         List<TriggerPlan.Planned> events = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (PushedImage image : images) {
-            if (!image.tag().equals(s.tag())) {
-                skipped.add("tag " + image.tag() + " of " + image.repository() + " is not followed; this receiver "
-                        + "follows tag " + s.tag());
-                continue;
+            if (!policy.comparesWithCurrent()) {
+                TagPolicy.Verdict verdict = policy.evaluate(image.tag(), null);
+                if (!verdict.taken()) {
+                    skipped.add(image.repository() + ":" + image.tag() + ": " + verdict.reason());
+                    continue;
+                }
             }
             ImagePushed.UpgradeTarget target = new ImagePushed.UpgradeTarget(null, null, s.serviceSelector(),
-                    s.namespaces(), s.batchSize(), s.intervalSeconds(), s.startFirst());
+                    s.namespaces(), s.batchSize(), s.intervalSeconds(), s.startFirst(), s.tag(), s.tagPolicy(),
+                    trueOrNull(s.pinDigest()), s.rolloutTimeoutSeconds(), trueOrNull(s.rollbackOnFailure()));
             events.add(new TriggerPlan.Planned(image.deliveryId(), pushed(receiver, image, target)));
         }
         return events.isEmpty()
@@ -147,12 +158,22 @@ public final class TriggerPlanner {
         if (images.isEmpty()) {
             return new TriggerPlan.Nothing("the payload names no pushed image");
         }
+        TagPolicy policy = TagPolicy.parse(r.tagPolicy(), null);
         List<TriggerPlan.Planned> events = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (PushedImage image : images) {
-            events.add(new TriggerPlan.Planned(image.deliveryId(),
-                    pushed(receiver, image, ImagePushed.UpgradeTarget.explicit(ref, container))));
+            if (!policy.comparesWithCurrent() && !policy.evaluate(image.tag(), null).taken()) {
+                skipped.add(image.repository() + ":" + image.tag() + ": "
+                        + policy.evaluate(image.tag(), null).reason());
+                continue;
+            }
+            ImagePushed.UpgradeTarget target = new ImagePushed.UpgradeTarget(ref, container, Map.of(), List.of(),
+                    null, null, null, null, r.tagPolicy(), trueOrNull(r.pinDigest()), r.rolloutTimeoutSeconds(),
+                    trueOrNull(r.rollbackOnFailure()));
+            events.add(new TriggerPlan.Planned(image.deliveryId(), pushed(receiver, image, target)));
         }
-        return new TriggerPlan.Events(events, List.of());
+        return events.isEmpty() ? new TriggerPlan.Nothing(String.join("; ", skipped))
+                : new TriggerPlan.Events(events, skipped);
     }
 
     /** The receiver's value when it pins one (the URL may repeat it, not change it), else the URL's. */
@@ -187,6 +208,11 @@ public final class TriggerPlanner {
                     List.of(new FieldError("$", "the body is empty")));
         }
         return body;
+    }
+
+    /** Options that are off travel as absent, so events stay as small as the receiver's configuration. */
+    private static Boolean trueOrNull(boolean value) {
+        return value ? Boolean.TRUE : null;
     }
 
     /** Alertmanager's webhook body: a {@code version} and an {@code alerts} list. */

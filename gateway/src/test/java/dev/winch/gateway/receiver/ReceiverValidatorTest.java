@@ -101,8 +101,9 @@ class ReceiverValidatorTest {
                     {'kind':'serviceUpgrade','serviceUpgrade':{'tag':'latest','serviceSelector':{'app':'web'}}}
                     """).spec().serviceUpgrade();
 
-            assertThat(s).isEqualTo(new ReceiverSpec.ServiceUpgrade("latest", Map.of("app", "web"), List.of(), 1, 2,
-                    false, "dockerhub"));
+            // no batch size, interval or start-first: the workloads keep their own update strategy
+            assertThat(s).isEqualTo(new ReceiverSpec.ServiceUpgrade("latest", Map.of("app", "web"), List.of(), null,
+                    null, null, "dockerhub", null, false, null, false));
         }
 
         @Test
@@ -146,6 +147,50 @@ class ReceiverValidatorTest {
 
             assertThat(id).matches(ReceiverValidator.ID_PATTERN);
             assertThat(valid("{'kind':'redeploy'}").spec().id()).isNotEqualTo(id);
+        }
+    }
+
+    @Nested
+    class TagPolicies {
+
+        @Test
+        void aSemverPolicyNeedsNoFollowedTag() {
+            ReceiverSpec.ServiceUpgrade s = valid("""
+                    {'kind':'serviceUpgrade','serviceUpgrade':{'tagPolicy':'semver:minor','serviceSelector':{'app':'web'},
+                     'pinDigest':true,'rolloutTimeoutSeconds':300,'rollbackOnFailure':true}}
+                    """).spec().serviceUpgrade();
+
+            assertThat(s.tag()).isNull();
+            assertThat(s.tagPolicy()).isEqualTo("semver:minor");
+            assertThat(s.pinDigest()).isTrue();
+            assertThat(s.rolloutTimeoutSeconds()).isEqualTo(300);
+            assertThat(s.rollbackOnFailure()).isTrue();
+        }
+
+        @Test
+        void theExactPolicyNeedsTheTagItFollows() {
+            assertThat(rejected("""
+                    {'kind':'serviceUpgrade','serviceUpgrade':{'tagPolicy':'exact','serviceSelector':{'app':'web'}}}
+                    """)).containsExactly("serviceUpgrade.tag");
+        }
+
+        @Test
+        void rejectsAPolicyItCannotRead() {
+            assertThat(rejected("""
+                    {'kind':'serviceUpgrade','serviceUpgrade':{'tag':'v1','tagPolicy':'semver:huge',
+                     'serviceSelector':{'app':'web'}}}
+                    """)).containsExactly("serviceUpgrade.tagPolicy");
+            assertThat(rejected("""
+                    {'kind':'redeploy','redeploy':{'tagPolicy':'regexp:(unclosed'}}
+                    """)).containsExactly("redeploy.tagPolicy");
+        }
+
+        @Test
+        void rejectsARolloutTimeoutOfZero() {
+            assertThat(rejected("""
+                    {'kind':'serviceUpgrade','serviceUpgrade':{'tag':'v1','serviceSelector':{'app':'web'},
+                     'rolloutTimeoutSeconds':0}}
+                    """)).containsExactly("serviceUpgrade.rolloutTimeoutSeconds");
         }
     }
 

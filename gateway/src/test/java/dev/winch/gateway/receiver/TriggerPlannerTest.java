@@ -204,7 +204,38 @@ class TriggerPlannerTest {
             assertThat(plan.events()).singleElement().satisfies(planned -> assertThat(planned.data()).isEqualTo(
                     new ImagePushed("web-latest", "hongxiaolu/iperf3", "latest", null, "hongxiaolu", "dockerhub",
                             new ImagePushed.UpgradeTarget(null, null, Map.of("app", "web"), List.of("demo"), 2, 10,
-                                    true))));
+                                    true, "latest", null, null, null, null))));
+        }
+
+        @Test
+        void aSemverPolicyLeavesTheDecisionToTheUpgraderWhichKnowsTheRunningVersions() {
+            ReceiverSpec semver = receiver("""
+                    {'id':'web-minor','kind':'serviceUpgrade','serviceUpgrade':{'tagPolicy':'semver:minor',
+                     'serviceSelector':{'app':'web'}}}
+                    """);
+            ObjectNode body = json("dockerhub.json");
+            ((ObjectNode) body.get("push_data")).put("tag", "1.4.2");
+
+            ImagePushed pushed = (ImagePushed) events(plan(semver, PLAIN_POST, body)).events().get(0).data();
+
+            assertThat(pushed.tag()).isEqualTo("1.4.2");
+            assertThat(pushed.target().tagPolicy()).isEqualTo("semver:minor");
+            assertThat(pushed.target().followTag()).isNull();
+        }
+
+        @Test
+        void aGlobPolicyIsAppliedAtTheGateway() {
+            ReceiverSpec glob = receiver("""
+                    {'id':'web-builds','kind':'serviceUpgrade','serviceUpgrade':{'tagPolicy':'glob:build-*',
+                     'serviceSelector':{'app':'web'}}}
+                    """);
+            ObjectNode taken = json("dockerhub.json");
+            ((ObjectNode) taken.get("push_data")).put("tag", "build-42");
+            ObjectNode refused = json("dockerhub.json");
+            ((ObjectNode) refused.get("push_data")).put("tag", "v1.0");
+
+            assertThat(events(plan(glob, PLAIN_POST, taken)).events()).hasSize(1);
+            assertThat(nothing(plan(glob, PLAIN_POST, refused))).contains("hongxiaolu/iperf3:v1.0");
         }
 
         @Test
@@ -213,7 +244,7 @@ class TriggerPlannerTest {
             ((ObjectNode) body.get("push_data")).put("tag", "dev");
 
             assertThat(nothing(plan(followsLatest, PLAIN_POST, body)))
-                    .contains("tag dev of hongxiaolu/iperf3 is not followed", "follows tag latest");
+                    .contains("hongxiaolu/iperf3:dev: tag dev is not followed", "follows tag latest");
         }
 
         @Test
