@@ -75,10 +75,15 @@ class SamplePayloadsMockTest {
 
     /** Rancher 1.x serviceUpgrade: pushes of {@code tag} upgrade workloads labelled {@code app=web} in {@code ns}. */
     private static ReceiverSpec serviceUpgradeReceiver(String tag, String namespace, String payloadFormat) {
+        return serviceUpgradeReceiver(tag, namespace, payloadFormat, false);
+    }
+
+    private static ReceiverSpec serviceUpgradeReceiver(String tag, String namespace, String payloadFormat,
+            boolean pinDigest) {
         return new ReceiverSpec("rancher1-upgrade", "serviceUpgrade", ReceiverSpec.Kind.SERVICE_UPGRADE,
                 new ReceiverSpec.Auth(null, null, List.of(), null), null, null,
                 new ReceiverSpec.ServiceUpgrade(tag, Map.of("app", "web"), List.of(namespace), 1, 2, false,
-                        payloadFormat),
+                        payloadFormat, null, pinDigest, null, false),
                 null, null, "api", NOW, NOW);
     }
 
@@ -219,12 +224,9 @@ class SamplePayloadsMockTest {
         assertThat(harness.images(ref(ns, "deployment", "debian"))).containsExactly(
                 Map.entry("debian", "hub.harbor.com/test-webhook/debian:latest"), Map.entry("hub", "debian:11"));
 
-        // the receiver option pinDigest is not in the gateway's receiver model yet: set it as the planner would
-        UpgradeTarget t = push.target();
-        ImagePushed pinned = new ImagePushed(push.receiverId(), push.repository(), push.tag(), push.digest(),
-                push.pusher(), push.payloadFormat(), new UpgradeTarget(t.workload(), t.container(), t.selector(),
-                        t.namespaces(), t.batchSize(), t.batchIntervalSeconds(), t.startFirst(), "latest", null, true,
-                        null, null));
+        ImagePushed pinned = plan(serviceUpgradeReceiver("latest", ns, "harbor", true), Map.of(),
+                "harbor-push.json").get(0);
+        assertThat(pinned.target().pinDigest()).isTrue();
         List<ActionResult> results = harness.handle(pinned);
 
         // the first push's rollout, still followed, is superseded by the second
