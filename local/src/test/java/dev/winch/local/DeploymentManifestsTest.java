@@ -49,13 +49,10 @@ class DeploymentManifestsTest {
   private static final Map<String, Set<String>> EXPECTED_RIGHTS = Map.of(
       "gateway", Set.of(),
       "scaler-service", union(
-          rule("apps", List.of("deployments", "statefulsets", "replicasets"), "get", "list", "watch", "patch", "update"),
-          rule("apps", List.of("deployments/scale", "statefulsets/scale", "replicasets/scale"), "get", "patch", "update"),
-          rule("autoscaling", List.of("horizontalpodautoscalers"), "get", "list", "watch", "patch", "update")),
+          rule("apps", List.of("deployments", "statefulsets", "replicasets"), "get", "list", "update"),
+          rule("autoscaling", List.of("horizontalpodautoscalers"), "get", "list")),
       "upgrader-service", union(
-          rule("apps", List.of("deployments", "statefulsets", "daemonsets"), "get", "list", "watch", "patch", "update"),
-          rule("apps", List.of("replicasets"), "get", "list", "watch"),
-          rule("", List.of("pods"), "get", "list", "watch")),
+          rule("apps", List.of("deployments", "statefulsets", "daemonsets"), "get", "list", "update")),
       "host-service", union(
           rule("", List.of("nodes"), "get", "list", "watch", "patch", "update", "delete"),
           rule("", List.of("pods"), "list"),
