@@ -1,5 +1,6 @@
 package dev.winch.scaler;
 
+import dev.winch.testkit.MutableClock;
 import static dev.winch.scaler.Requests.down;
 import static dev.winch.scaler.Requests.on;
 import static dev.winch.scaler.Requests.up;

@@ -1,5 +1,6 @@
 package dev.winch.upgrader;
 
+import dev.winch.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.common.event.ActionResult;

@@ -99,16 +99,23 @@ public final class AdminRoutes {
                 .onFailure(error -> unavailable(ctx));
     }
 
-    private void update(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
+    /** The receiver the path names, if the API may change it; otherwise the 404 or 409 has been sent. */
+    private Optional<ReceiverSpec> changeable(RoutingContext ctx, String id) {
         Optional<ReceiverSpec> existing = registry.find(id).map(r -> r.spec());
         if (existing.isEmpty()) {
             new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx);
-            return;
-        }
-        if ("file".equals(existing.get().origin())) {
+        } else if ("file".equals(existing.get().origin())) {
             new ApiError(409, "conflict", "receiver '" + id + "' is declared in the receivers file; change it there")
                     .send(ctx);
+            return Optional.empty();
+        }
+        return existing;
+    }
+
+    private void update(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Optional<ReceiverSpec> existing = changeable(ctx, id);
+        if (existing.isEmpty()) {
             return;
         }
         ReceiverValidator.Validated validated;
@@ -125,14 +132,7 @@ public final class AdminRoutes {
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        Optional<ReceiverSpec> existing = registry.find(id).map(r -> r.spec());
-        if (existing.isEmpty()) {
-            new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx);
-            return;
-        }
-        if ("file".equals(existing.get().origin())) {
-            new ApiError(409, "conflict", "receiver '" + id + "' is declared in the receivers file; remove it there")
-                    .send(ctx);
+        if (changeable(ctx, id).isEmpty()) {
             return;
         }
         store.delete(id)

@@ -1,8 +1,8 @@
 package dev.winch.gateway.receiver;
 
+import dev.winch.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.winch.gateway.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.winch.gateway;
+package dev.winch.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
