@@ -1,0 +1,139 @@
+package dev.winch.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The cheapest profile there is: CPU time and allocated bytes per thread of this JVM (broker, servers) between the
+ * start and the end of a measurement window, grouped by thread name; JIT compilation and GC time, which show
+ * whether the warm-up was long enough; and the machine's busy and steal time from /proc/stat. CPU spent by GC and
+ * JIT threads is not visible per thread; it is the process total minus the threads.
+ */
+final class CpuMeter {
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** CPU used during a window. */
+    record Usage(long processNanos, Map<String, Long> byThreadGroup, Map<String, Long> allocatedByThreadGroup,
+            long jitMillis, long gcMillis, double machineBusy, double machineSteal) {
+
+        /** Thread groups and "GC, JIT, other", most expensive first. */
+        Map<String, Long> groups() {
+            Map<String, Long> all = new HashMap<>(byThreadGroup);
+            long threads = byThreadGroup.values().stream().mapToLong(Long::longValue).sum();
+            all.put("(GC, JIT and other JVM threads)", Math.max(0, processNanos - threads));
+            Map<String, Long> sorted = new LinkedHashMap<>();
+            all.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return sorted;
+        }
+
+        Usage plus(Usage other) {
+            Map<String, Long> merged = new HashMap<>(byThreadGroup);
+            other.byThreadGroup.forEach((k, v) -> merged.merge(k, v, Long::sum));
+            Map<String, Long> allocated = new HashMap<>(allocatedByThreadGroup);
+            other.allocatedByThreadGroup.forEach((k, v) -> allocated.merge(k, v, Long::sum));
+            return new Usage(processNanos + other.processNanos, merged, allocated, jitMillis + other.jitMillis,
+                    gcMillis + other.gcMillis, Double.NaN, Double.NaN);
+        }
+    }
+
+    /** A reading at one instant. */
+    record Snapshot(long processNanos, Map<Long, String> names, Map<Long, Long> threadNanos,
+            Map<Long, Long> threadAllocated, long jitMillis, long gcMillis, long[] procStat) {
+    }
+
+    CpuMeter() {
+        if (THREADS.isThreadCpuTimeSupported() && !THREADS.isThreadCpuTimeEnabled()) {
+            THREADS.setThreadCpuTimeEnabled(true);
+        }
+        if (THREADS.isThreadAllocatedMemorySupported() && !THREADS.isThreadAllocatedMemoryEnabled()) {
+            THREADS.setThreadAllocatedMemoryEnabled(true);
+        }
+    }
+
+    Snapshot snapshot() {
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, Long> nanos = new HashMap<>();
+        Map<Long, Long> allocated = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long cpu = THREADS.getThreadCpuTime(id);
+            var info = THREADS.getThreadInfo(id);
+            if (cpu >= 0 && info != null) {
+                names.put(id, info.getThreadName());
+                nanos.put(id, cpu);
+                allocated.put(id, Math.max(0, THREADS.getThreadAllocatedBytes(id)));
+            }
+        }
+        long gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(bean -> Math.max(0, bean.getCollectionTime())).sum();
+        var compiler = ManagementFactory.getCompilationMXBean();
+        long jit = compiler != null && compiler.isCompilationTimeMonitoringSupported()
+                ? compiler.getTotalCompilationTime() : -1;
+        return new Snapshot(processCpuNanos(), names, nanos, allocated, jit, gc, procStat());
+    }
+
+    static Usage between(Snapshot start, Snapshot end) {
+        Map<String, Long> groups = new HashMap<>();
+        Map<String, Long> allocated = new HashMap<>();
+        end.threadNanos().forEach((id, cpu) -> {
+            String group = DIGITS.matcher(end.names().get(id)).replaceAll("#");
+            long used = cpu - start.threadNanos().getOrDefault(id, 0L);
+            if (used > 0) {
+                groups.merge(group, used, Long::sum);
+            }
+            long bytes = end.threadAllocated().get(id) - start.threadAllocated().getOrDefault(id, 0L);
+            if (bytes > 0) {
+                allocated.merge(group, bytes, Long::sum);
+            }
+        });
+        double busy = Double.NaN;
+        double steal = Double.NaN;
+        if (start.procStat().length >= 8 && end.procStat().length >= 8) {
+            long[] d = new long[end.procStat().length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = end.procStat()[i] - start.procStat()[i];
+            }
+            long total = Arrays.stream(d).sum();
+            // user nice system idle iowait irq softirq steal ...
+            long idle = d[3] + d[4];
+            if (total > 0) {
+                busy = (double) (total - idle) / total;
+                steal = (double) d[7] / total;
+            }
+        }
+        return new Usage(end.processNanos() - start.processNanos(), groups, allocated,
+                end.jitMillis() - start.jitMillis(), end.gcMillis() - start.gcMillis(), busy, steal);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The aggregate "cpu" line of /proc/stat, or nothing where there is none. */
+    private static long[] procStat() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] fields = line.trim().split("\\s+");
+            // guest and guest_nice are already counted in user and nice.
+            int count = Math.min(fields.length - 1, 8);
+            long[] values = new long[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = Long.parseLong(fields[i + 1]);
+            }
+            return values;
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+}

@@ -1,0 +1,355 @@
+package dev.winch.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator, run in its own JVM by {@link GatewayBenchmark} so its allocation, GC pauses and JIT work do
+ * not land in the servers' JVM (they still share the machine's cores, as a real client would on this machine).
+ *
+ * <p>Closed loop: {@code connections} HTTP/1.1 connections, opened one by one and spread over {@code threads}
+ * event loops, each with exactly one request in flight; the next request leaves when the previous answer has been
+ * read. A request counts in the measurement window when its answer arrives inside it; its latency is taken from
+ * just before the request is written to the end of the answer, so a closed loop's coordinated omission applies:
+ * a stall delays the requests that would have been sent during it instead of showing up as their latency.
+ *
+ * <p>Talks to its parent on stdout, one line each: {@code WINDOW_START}, {@code WINDOW_END}, {@code RESULT {json}}.
+ */
+public final class LoadGenerator {
+
+    private static final long REQUEST_IDLE_TIMEOUT_MS = 10_000;
+    private static final long DRAIN_TIMEOUT_MS = 30_000;
+    private static final String IDS_FIELD = "\"eventIds\":[\"";
+
+    private LoadGenerator() {
+    }
+
+    /** The child's command line; built by {@link GatewayBenchmark}. */
+    record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
+            int durationSeconds, int bodyBytes, Path idsOut) {
+
+        /** In {@code path}, this stands for the repository a connection pushes. */
+        static final String REPO = "{repo}";
+
+        List<String> toArgs() {
+            List<String> args = new ArrayList<>(List.of("--host", host, "--port", String.valueOf(port), "--path",
+                    path, "--connections",
+                    String.valueOf(connections), "--threads", String.valueOf(threads), "--warmup",
+                    String.valueOf(warmupSeconds), "--duration", String.valueOf(durationSeconds), "--body-bytes",
+                    String.valueOf(bodyBytes)));
+            if (idsOut != null) {
+                args.addAll(List.of("--ids-out", idsOut.toString()));
+            }
+            return args;
+        }
+
+        static Settings fromArgs(String[] args) {
+            Map<String, String> named = new TreeMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                named.put(args[i], args[i + 1]);
+            }
+            return new Settings(named.get("--host"), Integer.parseInt(named.get("--port")), named.get("--path"),
+                    Integer.parseInt(named.get("--connections")),
+                    Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
+                    Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
+                    named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromArgs(args);
+        // stdout is the channel to the parent: nothing else may write there, and debug logging would slow the load.
+        BenchLogging.configure(BenchOptions.GatewayLog.OFF, null);
+        PrintStream out = System.out;
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.threads()));
+        long start = System.nanoTime();
+        Clock clock = new Clock(start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds()),
+                start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds() + settings.durationSeconds()));
+
+        List<Loop> loops = new ArrayList<>();
+        for (int t = 0; t < settings.threads(); t++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int c = t; c < settings.connections(); c += settings.threads()) {
+                mine.add(c);
+            }
+            loops.add(new Loop(settings, clock, mine));
+        }
+        for (Loop loop : loops) {
+            vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
+        }
+
+        sleepUntil(clock.windowStart);
+        long cpuStart = processCpuNanos();
+        out.println("WINDOW_START");
+        out.flush();
+        sleepUntil(clock.windowEnd);
+        long cpuEnd = processCpuNanos();
+        out.println("WINDOW_END");
+        out.flush();
+
+        List<Stats> all = new ArrayList<>();
+        for (Loop loop : loops) {
+            all.add(loop.drained.future().await(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        }
+        Stats total = Stats.merge(all);
+        if (settings.idsOut() != null) {
+            total.writeIds(settings.idsOut());
+        }
+        JsonObject result = total.toJson(clock.windowEnd - clock.windowStart)
+                .put("clientCpuNanos", cpuEnd - cpuStart);
+        out.println("RESULT " + result.encode());
+        out.flush();
+        vertx.close().await(10, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The measurement window on the {@link System#nanoTime()} scale. */
+    private record Clock(long windowStart, long windowEnd) {
+    }
+
+    /** Some of the connections, all on one event loop, so their statistics need no synchronisation. */
+    private static final class Loop extends VerticleBase {
+
+        private final Settings settings;
+        private final Clock clock;
+        private final List<Integer> connections;
+        private final Stats stats = new Stats();
+        private final Promise<Stats> drained = Promise.promise();
+        private HttpClientAgent client;
+        private int active;
+
+        Loop(Settings settings, Clock clock, List<Integer> connections) {
+            this.settings = settings;
+            this.clock = clock;
+            this.connections = connections;
+        }
+
+        @Override
+        public Future<?> start() {
+            client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true));
+            active = connections.size();
+            if (active == 0) {
+                drained.complete(stats);
+            }
+            connections.forEach(this::connect);
+            return Future.succeededFuture();
+        }
+
+        private void connect(int connection) {
+            if (System.nanoTime() >= clock.windowEnd) {
+                finished();
+                return;
+            }
+            client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
+                    .onSuccess(conn -> send(connection, conn, request(connection),
+                            Buffer.buffer(DockerHubPush.body(connection, settings.bodyBytes()))))
+                    .onFailure(error -> {
+                        stats.error(error, clock);
+                        vertx.setTimer(100, id -> connect(connection));
+                    });
+        }
+
+        private RequestOptions request(int connection) {
+            String target = settings.path().replace(Settings.REPO, DockerHubPush.repository(connection));
+            return new RequestOptions().setMethod(HttpMethod.POST).setHost(settings.host()).setPort(settings.port())
+                    .setURI(target)
+                    .putHeader("Content-Type", "application/json")
+                    .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
+        }
+
+        private void send(int connection, HttpClientConnection conn, RequestOptions options, Buffer body) {
+            long sent = System.nanoTime();
+            conn.request(options)
+                    .compose(request -> request.send(body))
+                    .compose(response -> response.body().map(answer -> {
+                        stats.answer(sent, System.nanoTime(), response.statusCode(), answer, clock);
+                        return answer;
+                    }))
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            stats.error(ar.cause(), clock);
+                            conn.close();
+                            vertx.setTimer(10, id -> connect(connection));
+                        } else if (System.nanoTime() < clock.windowEnd) {
+                            send(connection, conn, options, body);
+                        } else {
+                            conn.close();
+                            finished();
+                        }
+                    });
+        }
+
+        private void finished() {
+            if (--active == 0) {
+                drained.complete(stats);
+            }
+        }
+    }
+
+    /** What one event loop saw. Not thread-safe: each belongs to one loop until it is drained. */
+    private static final class Stats {
+
+        private long[] latencies = new long[1 << 16];
+        private int measured;
+        private long window2xx;
+        private long windowOther;
+        private long total2xx;
+        private final Map<String, Long> statuses = new TreeMap<>();
+        private final Map<String, Long> errors = new TreeMap<>();
+        private long windowErrors;
+        private long[] idHigh = new long[1 << 16];
+        private long[] idLow = new long[1 << 16];
+        private int ids;
+        private long missingIds;
+
+        void answer(long sent, long done, int status, Buffer answer, Clock clock) {
+            boolean inWindow = done >= clock.windowStart && done < clock.windowEnd;
+            boolean ok = status >= 200 && status < 300;
+            statuses.merge(String.valueOf(status), 1L, Long::sum);
+            if (ok) {
+                total2xx++;
+                collectId(answer);
+            }
+            if (!inWindow) {
+                return;
+            }
+            if (!ok) {
+                windowOther++;
+                return;
+            }
+            window2xx++;
+            if (measured == latencies.length) {
+                latencies = Arrays.copyOf(latencies, measured * 2);
+            }
+            latencies[measured++] = done - sent;
+        }
+
+        void error(Throwable error, Clock clock) {
+            errors.merge(error.getClass().getSimpleName() + ": " + error.getMessage(), 1L, Long::sum);
+            long now = System.nanoTime();
+            if (now >= clock.windowStart && now < clock.windowEnd) {
+                windowErrors++;
+            }
+        }
+
+        /** The gateway answers {"receiver":..,"eventIds":["<uuid>"]}; the bare server answers nothing. */
+        private void collectId(Buffer answer) {
+            if (answer.length() == 0) {
+                return;
+            }
+            String text = answer.toString(StandardCharsets.UTF_8);
+            int at = text.indexOf(IDS_FIELD);
+            if (at < 0 || text.length() < at + IDS_FIELD.length() + 36) {
+                missingIds++;
+                return;
+            }
+            UUID id = UUID.fromString(text.substring(at + IDS_FIELD.length(), at + IDS_FIELD.length() + 36));
+            if (ids == idHigh.length) {
+                idHigh = Arrays.copyOf(idHigh, ids * 2);
+                idLow = Arrays.copyOf(idLow, ids * 2);
+            }
+            idHigh[ids] = id.getMostSignificantBits();
+            idLow[ids++] = id.getLeastSignificantBits();
+        }
+
+        static Stats merge(List<Stats> parts) {
+            Stats all = new Stats();
+            for (Stats s : parts) {
+                all.latencies = concat(all.latencies, all.measured, s.latencies, s.measured);
+                all.measured += s.measured;
+                all.idHigh = concat(all.idHigh, all.ids, s.idHigh, s.ids);
+                all.idLow = concat(all.idLow, all.ids, s.idLow, s.ids);
+                all.ids += s.ids;
+                all.window2xx += s.window2xx;
+                all.windowOther += s.windowOther;
+                all.windowErrors += s.windowErrors;
+                all.total2xx += s.total2xx;
+                all.missingIds += s.missingIds;
+                s.statuses.forEach((k, v) -> all.statuses.merge(k, v, Long::sum));
+                s.errors.forEach((k, v) -> all.errors.merge(k, v, Long::sum));
+            }
+            return all;
+        }
+
+        private static long[] concat(long[] a, int aLength, long[] b, int bLength) {
+            long[] joined = Arrays.copyOf(a, aLength + bLength);
+            System.arraycopy(b, 0, joined, aLength, bLength);
+            return joined;
+        }
+
+        JsonObject toJson(long windowNanos) {
+            long[] sorted = Arrays.copyOf(latencies, measured);
+            Arrays.sort(sorted);
+            JsonObject percentiles = new JsonObject();
+            for (double q : new double[] {0.50, 0.90, 0.99, 0.999, 1.0}) {
+                percentiles.put(String.valueOf(q), sorted.length == 0 ? 0
+                        : sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)]);
+            }
+            JsonObject statusJson = new JsonObject();
+            statuses.forEach(statusJson::put);
+            JsonObject errorJson = new JsonObject();
+            errors.forEach(errorJson::put);
+            return new JsonObject()
+                    .put("windowNanos", windowNanos)
+                    .put("window2xx", window2xx)
+                    .put("windowOther", windowOther)
+                    .put("windowErrors", windowErrors)
+                    .put("latencyNanos", percentiles)
+                    .put("total2xx", total2xx)
+                    .put("statuses", statusJson)
+                    .put("errors", errorJson)
+                    .put("ids", ids)
+                    .put("answersWithoutId", missingIds);
+        }
+
+        /** The ids of every 2xx answer, as pairs of longs, for the parent to look for on the topic. */
+        void writeIds(Path file) throws IOException {
+            try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(file), 1 << 16))) {
+                data.writeInt(ids);
+                for (int i = 0; i < ids; i++) {
+                    data.writeLong(idHigh[i]);
+                    data.writeLong(idLow[i]);
+                }
+            }
+        }
+    }
+}
