@@ -40,12 +40,20 @@ public final class TopicFollower {
     private final List<String> topics;
     private final From from;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
+    private final Map<String, Object> overrides;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final Promise<Void> stopped = Promise.promise();
 
     public TopicFollower(Vertx vertx, String bootstrapServers, List<String> topics, From from,
             Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(vertx, bootstrapServers, topics, from, Map.of(), onRecord);
+    }
+
+    /** @param overrides consumer settings on top of the defaults, e.g. larger fetches for a busy topic */
+    public TopicFollower(Vertx vertx, String bootstrapServers, List<String> topics, From from,
+            Map<String, Object> overrides, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this.overrides = Map.copyOf(overrides);
         this.vertx = vertx;
         this.bootstrapServers = bootstrapServers;
         this.topics = List.copyOf(topics);
@@ -78,6 +86,7 @@ public final class TopicFollower {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.putAll(overrides);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
             consumer = c;
             List<TopicPartition> partitions = partitions(c);

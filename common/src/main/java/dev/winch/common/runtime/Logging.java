@@ -1,5 +1,6 @@
 package dev.winch.common.runtime;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -18,6 +19,13 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class Logging {
 
     private Logging() {
+    }
+
+    /** Writes out what is queued and stops logging: the last step of a shutdown. */
+    public static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
     }
 
     /** Configures logback unless a configuration file was given explicitly (tests, operators). */
@@ -47,9 +55,17 @@ public final class Logging {
         console.setName("stdout");
         console.setEncoder(encoder);
         console.start();
+        // Lines are written by a thread of their own, so an event loop never waits on stdout; none is dropped.
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("async-stdout");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.addAppender(console);
+        async.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
-        root.addAppender(console);
+        root.addAppender(async);
         // The Kafka clients and the Kubernetes client log their whole configuration at INFO.
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("kafka").setLevel(Level.WARN);

@@ -50,6 +50,7 @@ public final class ServiceMain {
             } catch (Exception e) {
                 log.warn("Shutdown did not complete cleanly: {}", e.toString());
             }
+            Logging.flush();
         }, "winch-shutdown"));
         runtime.startManagement("0.0.0.0")
                 .compose(port -> starter.start(runtime, config))

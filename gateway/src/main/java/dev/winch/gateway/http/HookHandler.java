@@ -58,6 +58,8 @@ public final class HookHandler implements Handler<RoutingContext> {
     private final MeterRegistry metrics;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, io.micrometer.core.instrument.Counter> counters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public HookHandler(ReceiverRegistry receivers, EventPublisher publisher, EventStatusStore status, Clock clock,
             MeterRegistry metrics, int maxInFlight) {
@@ -73,9 +75,9 @@ public final class HookHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HookRequest request = request(ctx);
-        JsonNode lenient = parseLeniently(request.body());
+        Body body = Body.parse(request.body());
         Optional<Receiver> found = receivers.find(ctx.pathParam("id"))
-                .filter(receiver -> Authenticator.permits(receiver, request, lenient));
+                .filter(receiver -> Authenticator.permits(receiver, request, body.json()));
         if (found.isEmpty()) {
             reject(ctx, "not_found", ApiError.notFound());
             return;
@@ -95,7 +97,7 @@ public final class HookHandler implements Handler<RoutingContext> {
         }
         TriggerPlan plan;
         try {
-            plan = TriggerPlanner.plan(receiver.spec(), request, parseStrictly(request.body()));
+            plan = TriggerPlanner.plan(receiver.spec(), request, body.orThrow());
         } catch (InvalidPayloadException e) {
             reject(ctx, "invalid", new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
             return;
@@ -126,11 +128,11 @@ public final class HookHandler implements Handler<RoutingContext> {
                         LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
                                 .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
                     });
-                    JsonObject body = new JsonObject().put("receiver", receiver.id()).put("eventIds", ids);
+                    JsonObject answer = new JsonObject().put("receiver", receiver.id()).put("eventIds", ids);
                     if (!events.skipped().isEmpty()) {
-                        body.put("skipped", new JsonArray(events.skipped()));
+                        answer.put("skipped", new JsonArray(events.skipped()));
                     }
-                    json(ctx, 202, body);
+                    json(ctx, 202, answer);
                 })
                 .onFailure(error -> {
                     LOG.atWarn().addKeyValue("receiver", receiver.id())
@@ -147,7 +149,7 @@ public final class HookHandler implements Handler<RoutingContext> {
      */
     private List<Event<?>> events(Receiver receiver, HookRequest request, TriggerPlan.Events plan) {
         Optional<String> header = request.firstHeader(DELIVERY_ID_HEADERS);
-        URI source = URI.create("/winch/gateway/hooks/" + receiver.id());
+        URI source = receiver.source();
         List<Event<?>> events = new ArrayList<>();
         for (int i = 0; i < plan.events().size(); i++) {
             TriggerPlan.Planned planned = plan.events().get(i);
@@ -177,33 +179,38 @@ public final class HookHandler implements Handler<RoutingContext> {
         return type.equals("application/json") || type.endsWith("+json");
     }
 
-    /** For trigger rules that read the payload before the request is known to be valid. */
-    private static JsonNode parseLeniently(byte[] body) {
-        try {
-            return body.length == 0 ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
+    /**
+     * The body, parsed once: trigger rules may read it before the request is known to be valid (a body that is not
+     * JSON is then just absent); the planner needs it valid.
+     */
+    private record Body(JsonNode json, InvalidPayloadException error) {
 
-    private static JsonNode parseStrictly(byte[] body) throws InvalidPayloadException {
-        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw new InvalidPayloadException("the body must be a JSON object",
-                        List.of(new FieldError("$", "is not a JSON object")));
+        static Body parse(byte[] bytes) {
+            if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+                return new Body(null, null);
             }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new InvalidPayloadException("the body is not valid JSON",
-                    List.of(new FieldError("$", "malformed JSON at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr())));
-        } catch (IOException e) {
-            throw new InvalidPayloadException("the body could not be read",
-                    List.of(new FieldError("$", "unreadable")));
+            try {
+                JsonNode node = JSON.readTree(bytes);
+                if (node == null || !node.isObject()) {
+                    return new Body(null, new InvalidPayloadException("the body must be a JSON object",
+                            List.of(new FieldError("$", "is not a JSON object"))));
+                }
+                return new Body(node, null);
+            } catch (JsonProcessingException e) {
+                return new Body(null, new InvalidPayloadException("the body is not valid JSON",
+                        List.of(new FieldError("$", "malformed JSON at line " + e.getLocation().getLineNr()
+                                + ", column " + e.getLocation().getColumnNr()))));
+            } catch (IOException e) {
+                return new Body(null, new InvalidPayloadException("the body could not be read",
+                        List.of(new FieldError("$", "unreadable"))));
+            }
+        }
+
+        JsonNode orThrow() throws InvalidPayloadException {
+            if (error != null) {
+                throw error;
+            }
+            return json;
         }
     }
 
@@ -217,6 +224,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     }
 
     private void count(String outcome) {
-        metrics.counter("winch_gateway_requests_total", "outcome", outcome).increment();
+        counters.computeIfAbsent(outcome,
+                o -> metrics.counter("winch_gateway_requests_total", "outcome", o)).increment();
     }
 }

@@ -6,12 +6,17 @@ import java.util.List;
 /** A receiver ready to serve requests: its spec, its parsed address blocks and its rate limiter. */
 public final class Receiver {
 
+    /** The CloudEvent source of the events a receiver accepts: this prefix and its id. */
+    public static final String SOURCE_PREFIX = "/winch/gateway/hooks/";
+
     private final ReceiverSpec spec;
+    private final java.net.URI source;
     private final List<Cidr> allowed;
     private final TokenBucket bucket;
 
     Receiver(ReceiverSpec spec, ReceiverSpec.RateLimit defaultLimit, Clock clock) {
         this.spec = spec;
+        this.source = java.net.URI.create(SOURCE_PREFIX + spec.id());
         this.allowed = spec.auth() == null ? List.of() : spec.auth().allowedCidrs().stream().map(Cidr::parse).toList();
         ReceiverSpec.RateLimit limit = spec.rateLimit() != null ? spec.rateLimit() : defaultLimit;
         this.bucket = new TokenBucket(limit.perSecond(), limit.burst(), clock);
@@ -23,6 +28,11 @@ public final class Receiver {
 
     public String id() {
         return spec.id();
+    }
+
+    /** The CloudEvent source of the events this receiver accepts. */
+    public java.net.URI source() {
+        return source;
     }
 
     List<Cidr> allowed() {

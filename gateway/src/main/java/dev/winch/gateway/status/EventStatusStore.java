@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * What became of the events this gateway's replicas accepted: accepted, then the worker's results. Each replica
@@ -40,9 +42,12 @@ public final class EventStatusStore {
                 return size() > capacity;
             }
         };
+        // Every accepted event comes back through here: fetch in batches rather than once per write.
         this.follower = new TopicFollower(vertx, bootstrapServers,
                 List.of(Topics.IMAGE_PUSHED, Topics.SERVICE_SCALE, Topics.HOST_SCALE, Topics.RESULTS),
-                TopicFollower.From.END, this::apply);
+                TopicFollower.From.END,
+                Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200),
+                this::apply);
     }
 
     public Future<Void> start() {
@@ -64,6 +69,10 @@ public final class EventStatusStore {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        if (!Topics.RESULTS.equals(record.topic())) {
+            acceptedElsewhere(record);
+            return;
+        }
         Event<?> event;
         try {
             event = codec.fromRecord(record);
@@ -74,9 +83,37 @@ public final class EventStatusStore {
             EventStatus status = events.computeIfAbsent(result.causeId(), id -> new EventStatus(id,
                     result.causeType(), result.receiverId(), result.target(), null, new ArrayList<>()));
             status.results().add(result);
-        } else {
-            accepted(event);
         }
+    }
+
+    /**
+     * An event written by any replica: everything the status needs is in its CloudEvent headers (id, type,
+     * source naming the receiver, subject, time), so the data is not decoded; events this replica accepted itself
+     * are already known.
+     */
+    private void acceptedElsewhere(ConsumerRecord<String, byte[]> record) {
+        String id = header(record, "ce_id");
+        if (id == null || events.containsKey(id)) {
+            return;
+        }
+        String source = header(record, "ce_source");
+        String receiver = source != null && source.startsWith(dev.winch.gateway.receiver.Receiver.SOURCE_PREFIX) ? source.substring(dev.winch.gateway.receiver.Receiver.SOURCE_PREFIX.length())
+                : null;
+        String time = header(record, "ce_time");
+        Instant accepted;
+        try {
+            accepted = time == null ? null : java.time.OffsetDateTime.parse(time).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            accepted = null;
+        }
+        events.put(id, new EventStatus(id, header(record, "ce_type"), receiver, header(record, "ce_subject"),
+                accepted, new ArrayList<>()));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null
+                : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String receiverOf(Event<?> event) {
