@@ -33,10 +33,9 @@ import org.slf4j.LoggerFactory;
  * Kafka goes away under a running gateway and comes back: senders get 503 with Retry-After (never a 2xx for a
  * write that was not stored), and every event that was answered 202 is on the topic afterwards.
  *
- * <p>Runs on a broker of its own (stopping the shared one would break every other test) and takes about 15 s: a
- * write to an unreachable broker fails only when the producer gives up ({@code max.block.ms}, 5 s, once the
- * client has dropped the topic's metadata; {@code delivery.timeout.ms}, 10 s, otherwise), and the three writes
- * attempted during the outage are given up one after the other.
+ * <p>Runs on brokers of its own (stopping the shared one would break every other test) and takes about 10 s: a
+ * write to an unreachable broker fails only when the producer gives up ({@code max.block.ms}, 1 s, once the
+ * client has dropped the topic's metadata; {@code delivery.timeout.ms}, 5 s, otherwise).
  */
 class KafkaOutageIT {
 
@@ -84,8 +83,7 @@ class KafkaOutageIT {
                     assertThat(response.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
                             assertThat(Integer.parseInt(seconds)).isPositive());
                 }
-                // Bounded, but not by one producer timeout each: the client runs send() calls one at a time and
-                // each blocks for max.block.ms while the broker is away, so concurrent requests queue.
+                // Bounded: the producer gives up after its delivery timeout, or max.block.ms per queued send.
                 LOG.info("Kafka down: requests answered 503 with Retry-After after {} ms", answeredAfterMs);
 
                 broker.restart();
@@ -115,6 +113,36 @@ class KafkaOutageIT {
                 assertThat(stored).filteredOn(event -> acknowledged.contains(event.id()))
                         .extracting(event -> (Object) event.data()).containsOnly(new ServiceScaleRequested(RECEIVER,
                                 new WorkloadRef("demo", "deployment", "web"), ScaleAction.UP, 1, 1, 9, 0));
+            }
+        }
+    }
+
+    @Test
+    void whenAsManyRequestsAsAllowedWaitForKafkaTheNextIsRefusedAtOnce() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            GatewayTopics.create(broker);
+            try (RunningGateway gateway = RunningGateway.start(broker.bootstrapServers(),
+                    Map.of("WINCH_ADMIN_TOKEN", ADMIN_TOKEN, "WINCH_MAX_IN_FLIGHT", "1"))) {
+                assertThat(http.send(admin(gateway, """
+                        {"id":"%s","kind":"scaleService","token":"%s","scaleService":{"namespace":"demo",
+                         "workload":"deployment/web","action":"up","amount":1,"min":1,"max":9}}
+                        """.formatted(RECEIVER, TOKEN))).statusCode()).isEqualTo(201);
+                assertThat(http.send(trigger(gateway, "warm")).statusCode()).isEqualTo(202);
+                broker.stop();
+
+                CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(trigger(gateway, "waiting"));
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        http.get(gateway.managementUri("/metrics")).body().lines()
+                                .anyMatch(line -> line.startsWith("winch_gateway_in_flight") && line.endsWith(" 1.0")));
+                long sent = System.nanoTime();
+                HttpResponse<String> refused = http.send(trigger(gateway, "refused"));
+
+                assertApiError(refused, 503, "unavailable");
+                assertThat(refused.body()).contains("too many requests in flight");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent))
+                        .as("refused without waiting for Kafka").isLessThan(1_000);
+                assertApiError(waiting.get(30, TimeUnit.SECONDS), 503, "unavailable");
             }
         }
     }
