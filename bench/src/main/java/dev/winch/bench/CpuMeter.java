@@ -37,6 +37,17 @@ final class CpuMeter {
             return sorted;
         }
 
+        /**
+         * One line for a report over a window of {@code seconds}: this JVM's CPU (broker, services, clients), the
+         * CPU busy outside it (other processes: the noise of a shared machine), steal, JIT and GC time.
+         */
+        String describe(double seconds, int cpus) {
+            double process = processNanos / 1e9 / seconds;
+            return String.format(java.util.Locale.ROOT, "benchmark JVM %.2f cores, outside it %.2f cores, steal "
+                    + "%.0f %%, JIT %d ms, GC %d ms (over %.1f s)", process, Math.max(0, machineBusy * cpus - process),
+                    machineSteal * 100, jitMillis, gcMillis, seconds);
+        }
+
         Usage plus(Usage other) {
             Map<String, Long> merged = new HashMap<>(byThreadGroup);
             other.byThreadGroup.forEach((k, v) -> merged.merge(k, v, Long::sum));

@@ -45,6 +45,11 @@ public final class DockerHubPush {
     private DockerHubPush() {
     }
 
+    /** The sample as Docker Hub sends it for a push of {@code hongxiaolu/<name>:<tag>}. */
+    public static String push(String name, String tag) {
+        return SAMPLE.formatted("iperf3", name, name).replace("\"tag\": \"latest\"", "\"tag\": \"" + tag + "\"");
+    }
+
     /** The repository pushed by connection {@code connection}; the record key on both servers. */
     public static String repository(int connection) {
         return "hongxiaolu/" + name(connection);

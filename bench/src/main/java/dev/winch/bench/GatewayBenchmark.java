@@ -220,7 +220,7 @@ public final class GatewayBenchmark {
         return phase;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
