@@ -139,31 +139,7 @@ public final class ScalerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Flags flags = Flags.parseOrExit(args, DEFAULTS, USAGE);
-        int status = 1;
-        Path work = Files.createTempDirectory("winch-bench-scaler-");
-        boolean keep = false;
-        try {
-            BenchOptions.GatewayLog log = flags.choice("log", BenchOptions.GatewayLog.class);
-            keep = log == BenchOptions.GatewayLog.FILE;
-            BenchLogging.configure(log, work.resolve("services.log"));
-            status = new ScalerBenchmark(flags, work).run();
-            if (keep) {
-                System.err.println("[bench] service log kept in " + work.resolve("services.log"));
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            status = 2;
-        } catch (Exception e) {
-            // Exit anyway: non-daemon threads of the services would keep the JVM up.
-            e.printStackTrace();
-        } finally {
-            if (!keep) {
-                GatewayBenchmark.deleteRecursively(work);
-            }
-        }
-        System.exit(status);
+        ServiceBenchmarkMain.run(args, DEFAULTS, USAGE, "scaler", (flags, work) -> new ScalerBenchmark(flags, work).run());
     }
 
     private int run() throws Exception {
