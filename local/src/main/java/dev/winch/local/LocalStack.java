@@ -115,7 +115,17 @@ public final class LocalStack implements AutoCloseable {
                       namespace: demo
                       workload: deployment/web
                       container: web
-                """.formatted(token));
+                  - id: web-up
+                    name: Two more web pods (Alertmanager action=up, or a plain POST)
+                    kind: scaleService
+                    token: %s
+                    scaleService: {namespace: demo, workload: deployment/web, action: up, amount: 2, min: 1, max: 10}
+                  - id: web-down
+                    name: One web pod less (Alertmanager action=down, or a plain POST)
+                    kind: scaleService
+                    token: %s
+                    scaleService: {namespace: demo, workload: deployment/web, action: down, amount: 1, min: 1, max: 10}
+                """.formatted(token, token, token));
 
         for (String service : SERVICES) {
             Map<String, String> serviceEnv = new HashMap<>();
@@ -214,6 +224,9 @@ public final class LocalStack implements AutoCloseable {
         out.println("    -H 'Content-Type: application/json' \\");
         out.println("    -d '{\"push_data\":{\"tag\":\"latest\",\"pusher\":\"hongxiaolu\"},"
                 + "\"repository\":{\"repo_name\":\"hongxiaolu/iperf3\"}}'");
+        out.println("Scale demo/web up by 2 (a plain POST, as Rancher 1.x receivers took), then ask what became of it:");
+        out.println("  curl -s -X POST '" + gateway + "/hooks/web-up?token=" + token + "'");
+        out.println("  curl -s " + gateway + "/api/v1/events/<eventId>");
         out.println();
     }
 
