@@ -26,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     private static final List<String> SERVICES =
             List.of("gateway", "scaler-service", "upgrader-service", "host-service", "notifier-service");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Path home;
     private final Path work;
@@ -75,7 +78,15 @@ public final class LocalStack implements AutoCloseable {
             System.exit(1);
         }
         System.out.printf("Ready in %.1f s. Ctrl-C stops everything.%n", (System.nanoTime() - begin) / 1e9);
-        Thread.currentThread().join();
+        // Stop on Ctrl-C or SIGTERM from a live JVM rather than from a shutdown hook: the services' last lines
+        // still reach the terminal, and they are given the time they need to commit and close.
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
+        stop.await();
+        stack.close();
+        System.exit(0);
     }
 
     void start(Map<String, String> env) throws Exception {
@@ -146,9 +157,15 @@ public final class LocalStack implements AutoCloseable {
 
     private Process launch(String service, Map<String, String> extraEnv) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar(service).toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        // In a session of its own a service does not get the terminal's Ctrl-C as well as the launcher's SIGTERM:
+        // a second signal during its shutdown would halt it before it committed.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar(service).toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(extraEnv);
         Process process = builder.start();
         String prefix = String.format("%-9s| ", service.replace("-service", ""));
@@ -232,8 +249,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        // SIGTERM first: each service stops polling, finishes in-flight work and commits.
-        processes.values().forEach(Process::destroy);
+        // SIGTERM first: each service stops polling, finishes in-flight work and commits. Through the process
+        // handle, because Process.destroy() also closes our end of its output, and its last lines would be lost.
+        processes.values().forEach(process -> process.toHandle().destroy());
         for (Map.Entry<String, Process> entry : processes.entrySet()) {
             try {
                 if (!entry.getValue().waitFor(30, TimeUnit.SECONDS)) {
