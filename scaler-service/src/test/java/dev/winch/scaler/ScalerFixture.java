@@ -133,6 +133,27 @@ final class ScalerFixture implements AutoCloseable {
         producer.send(codec.toRecord(Topics.SERVICE_SCALE, event)).get(10, TimeUnit.SECONDS);
     }
 
+    /** The reason header of the dead letter of event {@code eventId} on the scale topic's DLQ, once it is there. */
+    String deadLetterReason(String eventId) {
+        Map<String, Object> config = new HashMap<>(broker.consumerProps(KafkaBrokerExtension.uniqueName("dlq")));
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<String> reason = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(Topics.deadLetter(Topics.SERVICE_SCALE)));
+            await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    var id = record.headers().lastHeader("ce_id");
+                    if (id != null && eventId.equals(new String(id.value(), StandardCharsets.UTF_8))) {
+                        reason.add(new String(record.headers().lastHeader(
+                                dev.winch.common.kafka.DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8));
+                    }
+                }
+                return !reason.isEmpty();
+            });
+        }
+        return reason.get(0);
+    }
+
     /** The partition Kafka's default partitioner puts {@code key} in. */
     static int partitionOf(String key) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % SCALE_PARTITIONS;

@@ -127,7 +127,7 @@ class ScalerServiceIT {
     }
 
     @Test
-    void reportsARecordThatIsNotAScaleRequestAndKeepsGoing() throws Exception {
+    void deadLettersARecordThatIsNotAScaleRequestAndKeepsGoing() throws Exception {
         fixture.start("a");
         Event<ImagePushed> stray = Event.create(URI.create("/winch/gateway/hooks/x"),
                 new ImagePushed("push-hook", "library/nginx", "1.27", null, null, "dockerhub",
@@ -137,10 +137,10 @@ class ScalerServiceIT {
         fixture.publishToScaleTopic(stray);
         fixture.publish(request);
 
-        ActionResult strayResult = awaitResult(stray.id());
-        assertThat(strayResult.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(strayResult.details()).containsEntry("failure", "wrong-type");
         assertThat(awaitResult(request.id()).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(fixture.results().of(stray.id())).isEmpty();
+        String reason = fixture.deadLetterReason(stray.id());
+        assertThat(reason).contains("belongs on " + dev.winch.common.event.Topics.IMAGE_PUSHED);
     }
 
     private ActionResult awaitResult(String eventId) {

@@ -5,7 +5,9 @@ public final class EventDecodingException extends Exception {
 
     /** Why a record could not be read. */
     public enum Reason {
-        NOT_A_CLOUDEVENT, UNKNOWN_TYPE, UNSUPPORTED_CONTENT_TYPE, INVALID_DATA
+        NOT_A_CLOUDEVENT, UNKNOWN_TYPE, UNSUPPORTED_CONTENT_TYPE, INVALID_DATA,
+        /** A valid event of a type that belongs on another topic than the one it was read from. */
+        WRONG_TOPIC
     }
 
     private final Reason reason;

@@ -3,6 +3,7 @@ package dev.winch.common.kafka;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventDecodingException;
+import dev.winch.common.event.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,8 @@ public final class EventConsumer {
             int maxAttempts,
             Duration backoff,
             Duration backoffMax,
-            int maxBatch) {
+            int maxBatch,
+            boolean typesMatchTopics) {
 
         public Settings {
             topics = List.copyOf(topics);
@@ -80,6 +82,12 @@ public final class EventConsumer {
             if (backoff.toMillis() < 1 || backoffMax.compareTo(backoff) < 0) {
                 throw new IllegalArgumentException("backoff must be at least 1 ms and not above backoffMax");
             }
+        }
+
+        /** Settings that take any Winch event on any topic. */
+        public Settings(List<String> topics, String groupId, int maxInFlight, int maxAttempts, Duration backoff,
+                Duration backoffMax, int maxBatch) {
+            this(topics, groupId, maxInFlight, maxAttempts, backoff, backoffMax, maxBatch, false);
         }
 
         /** Settings for one event at a time. */
@@ -391,7 +399,7 @@ public final class EventConsumer {
         List<Event<?>> runEvents = new java.util.ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                runEvents.add(codec.fromRecord(record));
+                runEvents.add(onItsTopic(codec.fromRecord(record), record));
                 runRecords.add(record);
             } catch (EventDecodingException e) {
                 chain = flush(chain, runRecords, runEvents);
@@ -403,6 +411,20 @@ public final class EventConsumer {
             }
         }
         return flush(chain, runRecords, runEvents);
+    }
+
+    /**
+     * With {@code typesMatchTopics}, an event on a Winch topic whose type belongs on another is poison here like an
+     * undecodable record: no handler of this topic can use it, so it goes to the dead-letter topic at once.
+     */
+    private Event<?> onItsTopic(Event<?> event, ConsumerRecord<String, byte[]> record) throws EventDecodingException {
+        if (settings.typesMatchTopics() && Topics.EVENT_TOPICS.contains(record.topic())
+                && !event.type().topic().equals(record.topic())) {
+            throw new EventDecodingException(EventDecodingException.Reason.WRONG_TOPIC, "event " + event.id()
+                    + " of type " + event.type().type() + " belongs on " + event.type().topic() + ", not on "
+                    + record.topic(), null);
+        }
+        return event;
     }
 
     private Future<Void> flush(Future<Void> chain, List<ConsumerRecord<String, byte[]>> records,
@@ -462,7 +484,7 @@ public final class EventConsumer {
         header(headers, DeadLetterHeaders.ORIGINAL_OFFSET, String.valueOf(record.offset()));
         header(headers, DeadLetterHeaders.GROUP, settings.groupId());
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(
-                dev.winch.common.event.Topics.deadLetter(record.topic()), null, record.key(), record.value(), headers);
+                Topics.deadLetter(record.topic()), null, record.key(), record.value(), headers);
         return sendDeadLetter(out, record, 1);
     }
 

@@ -144,7 +144,7 @@ public final class ServiceRuntime {
     public Future<EventConsumer> consumeBatches(List<String> topics, int maxBatch, BatchEventHandler handler) {
         EventConsumer consumer = EventConsumer.batching(vertx,
                 new EventConsumer.Settings(topics, config.consumerGroup(), config.maxInFlight(),
-                        config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax(), maxBatch),
+                        config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax(), maxBatch, true),
                 KafkaSettings.consumer(config.kafkaBootstrapServers(), config.consumerGroup(),
                         config.serviceName() + "-" + String.join("+", topics)),
                 codec, handler, publisher(), registry);
