@@ -1,6 +1,10 @@
 package dev.winch.bench;
 
+import dev.winch.bench.BenchOptions.BareProducer;
+import dev.winch.common.event.EventCodec;
+import dev.winch.common.kafka.EventPublisher;
 import dev.winch.common.kafka.KafkaSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -8,6 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The limit the gateway is compared with: a Vert.x HTTP server that writes each body as it is to a topic, with the
@@ -15,25 +21,39 @@ import java.util.concurrent.TimeUnit;
  * broker acknowledged it. No routing, auth, parsing or logging. Like the gateway it is one HTTP server created
  * outside a verticle, so both serve their connections from one event loop.
  *
+ * <p>It writes through the gateway's own {@link EventPublisher} ({@link BareProducer#WINCH}, the default, so both
+ * pay the same to reach Kafka) or through vertx-kafka-client's {@code KafkaProducer} ({@link BareProducer#VERTX},
+ * which hands every record to a worker thread).
+ *
  * <p>The record key is the {@code key} query parameter; the load generator sends the repository it pushes, which
  * is the gateway's record key too, so both spread over the partitions alike.
  */
 final class BareServer {
 
     private final Vertx vertx;
-    private final KafkaProducer<String, byte[]> producer;
     private final String topic;
+    private final BiFunction<String, byte[], Future<?>> send;
+    private final Runnable closeProducer;
     private HttpServer server;
 
-    private BareServer(Vertx vertx, String bootstrapServers, String topic) {
+    private BareServer(Vertx vertx, String bootstrapServers, String topic, BareProducer producer) {
         this.vertx = vertx;
-        this.producer = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrapServers, "bench-bare"));
         this.topic = topic;
+        var config = KafkaSettings.producer(bootstrapServers, "bench-bare");
+        if (producer == BareProducer.VERTX) {
+            KafkaProducer<String, byte[]> kafka = KafkaProducer.create(vertx, config);
+            this.send = (key, body) -> kafka.send(KafkaProducerRecord.create(topic, key, body));
+            this.closeProducer = () -> await(kafka.close());
+        } else {
+            EventPublisher publisher = new EventPublisher(vertx, config, new EventCodec(), new SimpleMeterRegistry());
+            this.send = (key, body) -> publisher.send(new ProducerRecord<>(topic, key, body));
+            this.closeProducer = () -> await(publisher.close());
+        }
     }
 
     /** Starts on a free port of 127.0.0.1; completes with the server. */
-    static Future<BareServer> start(String bootstrapServers, String topic) {
-        BareServer bare = new BareServer(Vertx.vertx(), bootstrapServers, topic);
+    static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer) {
+        BareServer bare = new BareServer(Vertx.vertx(), bootstrapServers, topic, producer);
         return bare.vertx.createHttpServer()
                 .requestHandler(bare::handle)
                 .listen(0, "127.0.0.1")
@@ -53,14 +73,22 @@ final class BareServer {
      */
     void close(long timeoutSeconds) throws Exception {
         server.close().await(timeoutSeconds, TimeUnit.SECONDS);
-        producer.close().await(timeoutSeconds, TimeUnit.SECONDS);
+        closeProducer.run();
         vertx.close().await(timeoutSeconds, TimeUnit.SECONDS);
     }
 
     private void handle(HttpServerRequest request) {
         String key = request.getParam("key");
         request.body()
-                .compose(body -> producer.send(KafkaProducerRecord.create(topic, key, body.getBytes())))
+                .compose(body -> send.apply(key, body.getBytes()))
                 .onComplete(ar -> request.response().setStatusCode(ar.succeeded() ? 202 : 503).end());
+    }
+
+    private static void await(Future<?> future) {
+        try {
+            future.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the bare server's producer did not close", e);
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param gatewayLog    what becomes of the gateway's log lines (it logs one INFO line per accepted event)
  * @param verifyIds     after each gateway phase, read the topic back and look for the id of every 2xx answer
  * @param clientJvmOptions options of the load generator's JVM
+ * @param bareProducer  how the bare server writes to Kafka
  */
 public record BenchOptions(
         int connections,
@@ -29,7 +30,8 @@ public record BenchOptions(
         int bodyBytes,
         GatewayLog gatewayLog,
         boolean verifyIds,
-        List<String> clientJvmOptions) {
+        List<String> clientJvmOptions,
+        BareProducer bareProducer) {
 
     /** The two servers under load. */
     public enum Server {
@@ -41,6 +43,14 @@ public record BenchOptions(
         String label() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** How the bare server hands its records to Kafka. */
+    public enum BareProducer {
+        /** The gateway's own {@code EventPublisher}: from the event loop once the topic is known. */
+        WINCH,
+        /** vertx-kafka-client's {@code KafkaProducer}: every send through a worker thread. */
+        VERTX
     }
 
     /** The gateway logs one INFO line per accepted event; this says what is paid for it. */
@@ -65,6 +75,7 @@ public record BenchOptions(
               --gateway-log MODE   discard | file | off (default discard: formatted, not written)
               --verify-ids BOOL    read each gateway phase back and match every 2xx id (default true)
               --client-jvm-opts S  JVM options of the load generator (default "-Xms512m -Xmx512m -XX:+UseSerialGC")
+              --bare-producer P    winch | vertx: the bare server's Kafka producer (default winch, the gateway's)
             """;
 
     public static BenchOptions fromArgs(String[] args) {
@@ -78,6 +89,7 @@ public record BenchOptions(
         GatewayLog log = GatewayLog.DISCARD;
         boolean verify = true;
         List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC");
+        BareProducer bareProducer = BareProducer.WINCH;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--help") || name.equals("-h")) {
@@ -98,11 +110,12 @@ public record BenchOptions(
                 case "--gateway-log" -> log = choice(name, value, GatewayLog.class);
                 case "--verify-ids" -> verify = bool(name, value);
                 case "--client-jvm-opts" -> jvm = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
+                case "--bare-producer" -> bareProducer = choice(name, value, BareProducer.class);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
         return new BenchOptions(connections, warmup, duration, rounds, servers, clientThreads, bodyBytes, log, verify,
-                List.copyOf(jvm));
+                List.copyOf(jvm), bareProducer);
     }
 
     private static int integer(String name, String value, int min, int max) {

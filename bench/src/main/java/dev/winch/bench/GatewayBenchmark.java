@@ -85,7 +85,7 @@ public final class GatewayBenchmark {
             GatewayConfig gatewayConfig = gatewayConfig(kafka.bootstrapServers(), token);
             ServiceRuntime gatewayRuntime = ServiceRuntime.create(gatewayConfig.runtime());
             int gatewayPort = startGateway(gatewayRuntime, gatewayConfig);
-            BareServer bare = BareServer.start(kafka.bootstrapServers(), BARE_TOPIC).await(30, TimeUnit.SECONDS);
+            BareServer bare = BareServer.start(kafka.bootstrapServers(), BARE_TOPIC, options.bareProducer()).await(30, TimeUnit.SECONDS);
             progress.println("[bench] gateway on port " + gatewayPort + ", bare server on port " + bare.port());
 
             List<Phase> phases = new ArrayList<>();

@@ -75,7 +75,9 @@ final class Report {
                 options.bodyBytes(), options.warmupSeconds(), options.durationSeconds(), options.rounds(),
                 String.join(" → ", options.servers().stream().map(Server::label).toList()),
                 options.clientThreads()));
-        md.append("- Gateway log lines: ").append(options.gatewayLog().name().toLowerCase(Locale.ROOT))
+        md.append("- Gateway log lines: ").append(options.gatewayLog().name().toLowerCase(Locale.ROOT)).append('\n');
+        md.append("- Bare server's producer: ").append(options.bareProducer() == BenchOptions.BareProducer.WINCH
+                ? "winch (the gateway's EventPublisher)" : "vertx (vertx-kafka-client, a worker thread per send)")
                 .append("\n\n");
 
         md.append("| round | server | accepted req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "

@@ -13,11 +13,14 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Turns {@link Event}s into Kafka records and back: CloudEvents 1.0, binary mode ({@code ce_*} headers), JSON data.
@@ -26,6 +29,15 @@ import org.apache.kafka.common.header.Headers;
 public final class EventCodec {
 
     public static final String JSON = "application/json";
+
+    private static final String SPEC_VERSION_HEADER = "ce_specversion";
+    private static final String ID_HEADER = "ce_id";
+    private static final String SOURCE_HEADER = "ce_source";
+    private static final String TYPE_HEADER = "ce_type";
+    private static final String CONTENT_TYPE_HEADER = "content-type";
+    private static final String SUBJECT_HEADER = "ce_subject";
+    private static final String TIME_HEADER = "ce_time";
+    private static final byte[] SPEC_VERSION_1 = SpecVersion.V1.toString().getBytes(StandardCharsets.UTF_8);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -61,9 +73,33 @@ public final class EventCodec {
         return toRecord(event.topic(), event);
     }
 
-    /** As {@link #toRecord(Event)}, to a topic of the caller's choice. */
+    /**
+     * As {@link #toRecord(Event)}, to a topic of the caller's choice. The headers are the ones the CloudEvents
+     * SDK's Kafka binary writer produces for {@link #toCloudEvent(Event)}, in its order, written directly: this is
+     * on the gateway's path for every request.
+     */
     public ProducerRecord<String, byte[]> toRecord(String topic, Event<?> event) {
-        return KafkaMessageFactory.<String>createWriter(topic, event.key()).writeBinary(toCloudEvent(event));
+        String key = event.key();
+        byte[] data;
+        try {
+            data = MAPPER.writeValueAsBytes(event.data());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data cannot be written as JSON: " + event.type(), e);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SPEC_VERSION_HEADER, SPEC_VERSION_1);
+        headers.add(ID_HEADER, utf8(event.id()));
+        headers.add(SOURCE_HEADER, utf8(event.source().toString()));
+        headers.add(TYPE_HEADER, utf8(event.type().type()));
+        headers.add(CONTENT_TYPE_HEADER, utf8(JSON));
+        headers.add(SUBJECT_HEADER, utf8(key));
+        headers.add(TIME_HEADER,
+                utf8(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time().atOffset(ZoneOffset.UTC))));
+        return new ProducerRecord<>(topic, null, null, key, data, headers);
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     public Event<?> fromRecord(ConsumerRecord<String, byte[]> record) throws EventDecodingException {

@@ -39,9 +39,18 @@ public enum EventType {
     }
 
     public static EventType of(WinchEvent data) {
-        return Arrays.stream(values())
-                .filter(t -> t.dataClass.isInstance(data))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no event type for " + data.getClass()));
+        EventType type = BY_CLASS.get(data.getClass());
+        if (type == null) {
+            throw new IllegalArgumentException("no event type for " + data.getClass());
+        }
+        return type;
     }
+
+    private static final ClassValue<EventType> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected EventType computeValue(Class<?> dataClass) {
+            return Arrays.stream(values()).filter(t -> t.dataClass.isAssignableFrom(dataClass)).findFirst()
+                    .orElse(null);
+        }
+    };
 }

@@ -43,9 +43,7 @@ public record ImagePushed(
      */
     @Override
     public String partitionKey() {
-        return dev.winch.common.image.ImageReference.tryParse(repository)
-                .map(dev.winch.common.image.ImageReference::canonicalRepository)
-                .orElse(repository);
+        return dev.winch.common.image.ImageReference.canonicalRepositoryOf(repository);
     }
 
     /**

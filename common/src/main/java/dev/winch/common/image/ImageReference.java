@@ -1,8 +1,10 @@
 package dev.winch.common.image;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,8 @@ public record ImageReference(String name, String domain, String path, String tag
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern DIGEST_ALGORITHM = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*");
     private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
+    private static final int CANONICAL_CACHE_SIZE = 4096;
+    private static final Map<String, String> CANONICAL = new ConcurrentHashMap<>();
 
     public ImageReference {
         Objects.requireNonNull(name, "name");
@@ -126,6 +130,22 @@ public record ImageReference(String name, String domain, String path, String tag
 
     public static boolean isTag(String tag) {
         return tag != null && TAG.matcher(tag).matches();
+    }
+
+    /**
+     * {@link #canonicalRepository()} of a repository as a registry names it, or the name unchanged when it is not
+     * a valid reference. Remembered for the first {@value #CANONICAL_CACHE_SIZE} names: events are keyed by it, and
+     * a gateway sees the same few repositories over and over.
+     */
+    public static String canonicalRepositoryOf(String repository) {
+        String canonical = CANONICAL.get(repository);
+        if (canonical == null) {
+            canonical = tryParse(repository).map(ImageReference::canonicalRepository).orElse(repository);
+            if (CANONICAL.size() < CANONICAL_CACHE_SIZE) {
+                CANONICAL.put(repository, canonical);
+            }
+        }
+        return canonical;
     }
 
     /** {@code domain/path}: the repository in the one spelling used to compare and to key by. */

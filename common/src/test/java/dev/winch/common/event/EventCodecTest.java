@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.winch.common.event.EventDecodingException.Reason;
 import dev.winch.common.event.ImagePushed.UpgradeTarget;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -103,6 +104,36 @@ class EventCodecTest {
         assertThat(Instant.parse(header(record.headers(), "ce_time"))).isEqualTo(event.time());
         assertThat(header(record.headers(), "content-type")).isEqualTo("application/json");
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).startsWith("{");
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("samples")
+    void writesTheRecordTheCloudEventsKafkaWriterWrites(Event<?> event) {
+        ProducerRecord<String, byte[]> sdk = KafkaMessageFactory.<String>createWriter(event.topic(), event.key())
+                .writeBinary(codec.toCloudEvent(event));
+
+        ProducerRecord<String, byte[]> ours = codec.toRecord(event);
+
+        assertThat(ours.topic()).isEqualTo(sdk.topic());
+        assertThat(ours.key()).isEqualTo(sdk.key());
+        assertThat(ours.partition()).isEqualTo(sdk.partition());
+        assertThat(ours.timestamp()).isEqualTo(sdk.timestamp());
+        assertThat(ours.value()).isEqualTo(sdk.value());
+        assertThat(headerList(ours.headers())).isEqualTo(headerList(sdk.headers()));
+    }
+
+    @Test
+    void writesTimesAsTheCloudEventsWriterDoesWhateverTheirPrecision() {
+        for (String time : List.of("2025-06-03T08:15:30Z", "2025-06-03T08:15:30.1Z", "2025-06-03T08:15:30.12Z",
+                "2025-06-03T08:15:30.120Z", "2025-06-03T08:15:30.123456Z", "2025-06-03T08:15:30.000000001Z")) {
+            Event<?> event = new Event<>("evt-time", URI.create("/winch/test"), Instant.parse(time),
+                    scaleRequest("web"));
+            ProducerRecord<String, byte[]> sdk = KafkaMessageFactory.<String>createWriter(event.topic(), event.key())
+                    .writeBinary(codec.toCloudEvent(event));
+
+            assertThat(header(codec.toRecord(event).headers(), "ce_time")).as(time)
+                    .isEqualTo(header(sdk.headers(), "ce_time"));
+        }
     }
 
     @Test
@@ -375,6 +406,12 @@ class EventCodecTest {
         headers.remove(key);
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
         return headers;
+    }
+
+    /** Every header as {@code name=value}, in order. */
+    private static List<String> headerList(Headers headers) {
+        return Arrays.stream(headers.toArray())
+                .map(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8)).toList();
     }
 
     private static String header(Headers headers, String key) {

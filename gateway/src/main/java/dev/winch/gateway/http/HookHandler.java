@@ -117,22 +117,16 @@ public final class HookHandler implements Handler<RoutingContext> {
         }
         TriggerPlan.Events events = (TriggerPlan.Events) plan;
         List<Event<?>> toWrite = events(receiver, request, events);
-        Future.all(toWrite.stream().map(publisher::publish).toList())
+        written(toWrite)
                 .onComplete(ar -> inFlight.decrementAndGet())
                 .onSuccess(done -> {
                     count("accepted");
-                    JsonArray ids = new JsonArray();
-                    toWrite.forEach(event -> {
+                    for (Event<?> event : toWrite) {
                         status.accepted(event);
-                        ids.add(event.id());
                         LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
                                 .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
-                    });
-                    JsonObject answer = new JsonObject().put("receiver", receiver.id()).put("eventIds", ids);
-                    if (!events.skipped().isEmpty()) {
-                        answer.put("skipped", new JsonArray(events.skipped()));
                     }
-                    json(ctx, 202, answer);
+                    json(ctx, 202, accepted(receiver, toWrite, events.skipped()));
                 })
                 .onFailure(error -> {
                     LOG.atWarn().addKeyValue("receiver", receiver.id())
@@ -141,6 +135,33 @@ public final class HookHandler implements Handler<RoutingContext> {
                     reject(ctx, "unavailable", new ApiError(503, "unavailable",
                             "the event could not be stored; retry later"));
                 });
+    }
+
+    /** Completes when Kafka acknowledged every event; one request is one event, except for Alertmanager. */
+    private Future<?> written(List<Event<?>> events) {
+        if (events.size() == 1) {
+            return publisher.publish(events.get(0));
+        }
+        List<Future<?>> writes = new ArrayList<>(events.size());
+        for (Event<?> event : events) {
+            writes.add(publisher.publish(event));
+        }
+        return Future.all(writes);
+    }
+
+    /** {@code {"receiver":..,"eventIds":[..],"skipped":[..]}}, written directly: it is on every accepted request. */
+    private static String accepted(Receiver receiver, List<Event<?>> events, List<String> skipped) {
+        StringBuilder answer = new StringBuilder(64 + 40 * events.size())
+                .append("{\"receiver\":").append(receiver.idAsJson()).append(",\"eventIds\":[");
+        for (int i = 0; i < events.size(); i++) {
+            // Event ids are UUIDs: nothing to escape.
+            answer.append(i == 0 ? "\"" : ",\"").append(events.get(i).id()).append('"');
+        }
+        answer.append(']');
+        if (!skipped.isEmpty()) {
+            answer.append(",\"skipped\":").append(new JsonArray(skipped).encode());
+        }
+        return answer.append('}').toString();
     }
 
     /**
@@ -186,7 +207,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     private record Body(JsonNode json, InvalidPayloadException error) {
 
         static Body parse(byte[] bytes) {
-            if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            if (isBlank(bytes)) {
                 return new Body(null, null);
             }
             try {
@@ -206,6 +227,16 @@ public final class HookHandler implements Handler<RoutingContext> {
             }
         }
 
+        /** Only JSON whitespace: the empty body of a plain POST, as Rancher 1.x receivers were triggered. */
+        private static boolean isBlank(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         JsonNode orThrow() throws InvalidPayloadException {
             if (error != null) {
                 throw error;
@@ -220,7 +251,11 @@ public final class HookHandler implements Handler<RoutingContext> {
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        json(ctx, status, body.encode());
+    }
+
+    private static void json(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
     private void count(String outcome) {

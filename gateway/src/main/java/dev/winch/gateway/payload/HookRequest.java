@@ -18,8 +18,9 @@ public record HookRequest(Map<String, String> query, Map<String, String> headers
 
     public HookRequest {
         query = Map.copyOf(query);
-        headers = headers.entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
+        headers = lowerCaseNames(headers) ? Map.copyOf(headers) : headers.entrySet().stream().collect(
+                Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue,
+                        (a, b) -> a));
         body = body == null ? new byte[0] : body;
     }
 
@@ -33,6 +34,24 @@ public record HookRequest(Map<String, String> query, Map<String, String> headers
 
     /** The first of {@code names} that is present. */
     public Optional<String> firstHeader(List<String> names) {
-        return names.stream().map(this::header).flatMap(Optional::stream).findFirst();
+        for (String name : names) {
+            Optional<String> value = header(name);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when every name is already in lower case (the server hands them over so): then one copy is enough. */
+    private static boolean lowerCaseNames(Map<String, String> headers) {
+        for (String name : headers.keySet()) {
+            for (int i = 0; i < name.length(); i++) {
+                if (Character.isUpperCase(name.charAt(i))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

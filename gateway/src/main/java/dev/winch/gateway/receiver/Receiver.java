@@ -11,12 +11,14 @@ public final class Receiver {
 
     private final ReceiverSpec spec;
     private final java.net.URI source;
+    private final String idAsJson;
     private final List<Cidr> allowed;
     private final TokenBucket bucket;
 
     Receiver(ReceiverSpec spec, ReceiverSpec.RateLimit defaultLimit, Clock clock) {
         this.spec = spec;
         this.source = java.net.URI.create(SOURCE_PREFIX + spec.id());
+        this.idAsJson = io.vertx.core.json.Json.encode(spec.id());
         this.allowed = spec.auth() == null ? List.of() : spec.auth().allowedCidrs().stream().map(Cidr::parse).toList();
         ReceiverSpec.RateLimit limit = spec.rateLimit() != null ? spec.rateLimit() : defaultLimit;
         this.bucket = new TokenBucket(limit.perSecond(), limit.burst(), clock);
@@ -28,6 +30,11 @@ public final class Receiver {
 
     public String id() {
         return spec.id();
+    }
+
+    /** The id as a JSON string, quoted and escaped, for answers written by hand. */
+    public String idAsJson() {
+        return idAsJson;
     }
 
     /** The CloudEvent source of the events this receiver accepts. */
