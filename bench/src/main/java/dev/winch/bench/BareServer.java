@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class BareServer {
 
+    static final String PRODUCER_CLIENT_ID = "bench-bare";
+
     private final Vertx vertx;
     private final String topic;
     private final BiFunction<String, byte[], Future<?>> send;
@@ -39,7 +41,7 @@ final class BareServer {
     private BareServer(Vertx vertx, String bootstrapServers, String topic, BareProducer producer) {
         this.vertx = vertx;
         this.topic = topic;
-        var config = KafkaSettings.producer(bootstrapServers, "bench-bare");
+        var config = KafkaSettings.producer(bootstrapServers, PRODUCER_CLIENT_ID);
         if (producer == BareProducer.VERTX) {
             KafkaProducer<String, byte[]> kafka = KafkaProducer.create(vertx, config);
             this.send = (key, body) -> kafka.send(KafkaProducerRecord.create(topic, key, body));

@@ -33,6 +33,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class GatewayBenchmark {
 
     static final String BARE_TOPIC = "bench.bare";
+    /** The gateway's producer client id: its service name. */
+    private static final String GATEWAY_PRODUCER = "gateway";
     static final String RECEIVER = "bench-web";
     private static final int PARTITIONS = 3;
 
@@ -175,8 +177,11 @@ public final class GatewayBenchmark {
         command.addAll(settings.toArgs());
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
+        String producer = server == Server.GATEWAY ? GATEWAY_PRODUCER : BareServer.PRODUCER_CLIENT_ID;
         CpuMeter.Snapshot start = null;
         CpuMeter.Snapshot end = null;
+        ProducerStats producedStart = null;
+        ProducerStats producedEnd = null;
         JsonObject load = null;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -184,8 +189,10 @@ public final class GatewayBenchmark {
             while ((line = out.readLine()) != null) {
                 if (line.equals("WINDOW_START")) {
                     start = cpu.snapshot();
+                    producedStart = ProducerStats.read(producer);
                 } else if (line.equals("WINDOW_END")) {
                     end = cpu.snapshot();
+                    producedEnd = ProducerStats.read(producer);
                 } else if (line.startsWith("RESULT ")) {
                     load = new JsonObject(line.substring("RESULT ".length()));
                 } else {
@@ -210,7 +217,8 @@ public final class GatewayBenchmark {
             readBack = audit.readBack(before, after, ids);
             Files.deleteIfExists(ids);
         }
-        Phase phase = new Phase(round, server, load, stored, readBack, CpuMeter.between(start, end));
+        Phase phase = new Phase(round, server, load, stored, readBack, CpuMeter.between(start, end),
+                ProducerStats.recordsPerRequest(producedStart, producedEnd));
         progress.printf("[bench] round %d, %s: %.0f accepted req/s, p50 %.2f ms, p99 %.2f ms; 2xx %d, stored %d%n",
                 round, server.label(), phase.acceptedPerSecond(), phase.latencyMillis("0.5"),
                 phase.latencyMillis("0.99"), phase.total2xx(), stored);

@@ -10,9 +10,10 @@ import io.vertx.core.json.JsonObject;
  * @param stored    records the phase added to the server's topic (end offsets after minus before, whole phase)
  * @param readBack  the gateway's 2xx ids looked up on its topic; null for the bare server or when switched off
  * @param cpu       CPU of this JVM (broker and servers) and of the machine during the window
+ * @param recordsPerProduceRequest records per produce request of the server's producer during the window
  */
 record Phase(int round, Server server, JsonObject load, long stored, TopicAudit.ReadBack readBack,
-        CpuMeter.Usage cpu) {
+        CpuMeter.Usage cpu, double recordsPerProduceRequest) {
 
     double windowSeconds() {
         return load.getLong("windowNanos") / 1e9;

@@ -81,24 +81,27 @@ final class Report {
                 .append("\n\n");
 
         md.append("| round | server | accepted req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
-                + "| non-2xx | errors | server JVM µs/req | client µs/req | JIT ms | GC ms | other load (cores) | steal |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| non-2xx | errors | server JVM µs/req | client µs/req | JIT ms | GC ms | other load (cores) | steal "
+                + "| records / produce request |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Phase p : phases) {
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %d | %d | %.0f | %.0f | %d | %d | %s | %s |%n",
+                    "| %d | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %d | %d | %.0f | %.0f | %d | %d | %s | %s "
+                            + "| %.1f |%n",
                     p.round(), p.server().label(), p.acceptedPerSecond(), p.latencyMillis("0.5"),
                     p.latencyMillis("0.9"), p.latencyMillis("0.99"), p.latencyMillis("0.999"),
                     p.latencyMillis("1.0"), p.windowNon2xx(), p.windowErrors(), p.serverCpuMicrosPerRequest(),
                     p.clientCpuMicrosPerRequest(), p.cpu().jitMillis(), p.cpu().gcMillis(),
                     cores(p.otherCores(machine.cpus())),
-                    percent(p.cpu().machineSteal())));
+                    percent(p.cpu().machineSteal()), p.recordsPerProduceRequest()));
         }
         md.append("\nLatency: 2xx answers completed in the window, from writing the request to reading the whole answer. "
                 + "Server JVM: CPU of the benchmark JVM (broker and both servers, the idle one included) per "
                 + "accepted request; client: the load generator's JVM; JIT, GC: compilation and collection time "
                 + "of the benchmark JVM in the window (JIT still busy means the warm-up was too short); other "
                 + "load: cores busy outside both JVMs (other processes, interrupts), the noise of a shared "
-                + "machine.\n\n");
+                + "machine; records / produce request: of the server's producer in the window (linger.ms=0, so "
+                + "the fewer, the more the broker spends per record).\n\n");
         comparison(md);
         audit(md);
         cpu(md);

@@ -9,6 +9,7 @@ import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
 import dev.winch.gateway.receiver.ReceiverStore;
 import dev.winch.gateway.receiver.ReceiversFile;
+import dev.winch.gateway.status.AcceptedEventSearch;
 import dev.winch.gateway.status.EventStatusStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -32,6 +33,7 @@ public final class GatewayService {
     private final ReceiverRegistry receivers;
     private final ReceiverStore store;
     private final EventStatusStore status;
+    private final AcceptedEventSearch search;
 
     public GatewayService(ServiceRuntime runtime, GatewayConfig config) {
         this.runtime = runtime;
@@ -42,6 +44,9 @@ public final class GatewayService {
                 runtime.publisher());
         this.status = new EventStatusStore(runtime.vertx(), config.runtime().kafkaBootstrapServers(),
                 config.statusCapacity());
+        this.search = new AcceptedEventSearch(runtime.vertx(), config.runtime().kafkaBootstrapServers(),
+                config.statusCapacity());
+        runtime.onClose(search::close);
     }
 
     /** Loads the receivers, catches up with the topic, starts the HTTP server; completes with its port. */
@@ -91,7 +96,7 @@ public final class GatewayService {
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(new HookHandler(receivers, runtime.publisher(), status, runtime.clock(), runtime.registry(),
                         config.maxInFlight()));
-        new AdminRoutes(receivers, store, status, config.adminToken(), config.publicUrl(), runtime.clock())
+        new AdminRoutes(receivers, store, status, search, config.adminToken(), config.publicUrl(), runtime.clock())
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));
         router.errorHandler(405, ctx -> new ApiError(405, "method_not_allowed", "method not allowed here").send(ctx));

@@ -166,6 +166,22 @@ class GatewayReplicasIT {
     }
 
     @Test
+    void aReplicaStartedAfterAnEventWasAcceptedStillAnswersForIt() throws Exception {
+        String id = KafkaBrokerExtension.uniqueName("status-late");
+        create(a, id, "status-token-2");
+        String eventId = eventIds(trigger(a, id, "status-token-2")).get(0);
+
+        try (RunningGateway late = RunningGateway.start(bootstrap, Map.of("WINCH_ADMIN_TOKEN", ADMIN_TOKEN))) {
+            HttpResponse<String> status = admin(late, "GET", "/events/" + eventId, null);
+
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(json(status).getString("status")).isEqualTo("accepted");
+            assertThat(json(status).getString("receiver")).isEqualTo(id);
+            assertThat(json(status).getString("acceptedAt")).isNotNull();
+        }
+    }
+
+    @Test
     void aReplicaStartedLaterReadsEveryReceiverBeforeItIsReady() throws Exception {
         String prefix = KafkaBrokerExtension.uniqueName("late");
         List<String> throughApi = List.of(prefix + "-api-1", prefix + "-api-2", prefix + "-api-3");

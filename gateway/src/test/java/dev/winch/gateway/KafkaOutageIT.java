@@ -71,6 +71,8 @@ class KafkaOutageIT {
                 during.add(http.sendAsync(admin(gateway, """
                         {"id":"outage-created","kind":"redeploy"}
                         """)));
+                // A status this replica does not keep has to be searched for on Kafka.
+                during.add(http.sendAsync(status(gateway, "00000000-0000-0000-0000-000000000000")));
                 during.forEach(answer -> answer.thenRun(() ->
                         answeredAfterMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down))));
 
@@ -83,6 +85,8 @@ class KafkaOutageIT {
                     assertThat(response.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
                             assertThat(Integer.parseInt(seconds)).isPositive());
                 }
+                HttpResponse<String> kept = http.send(status(gateway, acknowledged.iterator().next()));
+                assertThat(kept.statusCode()).as("a status the replica keeps needs no Kafka").isEqualTo(200);
                 // Bounded: the producer gives up after its delivery timeout, or max.block.ms per queued send.
                 LOG.info("Kafka down: requests answered 503 with Retry-After after {} ms", answeredAfterMs);
 
@@ -150,6 +154,10 @@ class KafkaOutageIT {
     private static HttpRequest.Builder trigger(RunningGateway gateway, String deliveryId) {
         return to(gateway.uri("/hooks/" + RECEIVER + "?token=" + TOKEN)).header("X-Request-Id", deliveryId)
                 .POST(HttpRequest.BodyPublishers.noBody());
+    }
+
+    private static HttpRequest.Builder status(RunningGateway gateway, String eventId) {
+        return to(gateway.uri("/api/v1/events/" + eventId)).header("Authorization", "Bearer " + ADMIN_TOKEN).GET();
     }
 
     private static HttpRequest.Builder admin(RunningGateway gateway, String receiver) {

@@ -11,6 +11,7 @@ import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
 import dev.winch.gateway.receiver.ReceiverStore;
 import dev.winch.gateway.receiver.ReceiverValidator;
+import dev.winch.gateway.status.AcceptedEventSearch;
 import dev.winch.gateway.status.EventStatusStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -35,15 +36,17 @@ public final class AdminRoutes {
     private final ReceiverRegistry registry;
     private final ReceiverStore store;
     private final EventStatusStore status;
+    private final AcceptedEventSearch search;
     private final Optional<Secret> adminToken;
     private final Optional<String> publicUrl;
     private final Clock clock;
 
     public AdminRoutes(ReceiverRegistry registry, ReceiverStore store, EventStatusStore status,
-            Optional<Secret> adminToken, Optional<String> publicUrl, Clock clock) {
+            AcceptedEventSearch search, Optional<Secret> adminToken, Optional<String> publicUrl, Clock clock) {
         this.registry = registry;
         this.store = store;
         this.status = status;
+        this.search = search;
         this.adminToken = adminToken;
         this.publicUrl = publicUrl;
         this.clock = clock;
@@ -153,14 +156,32 @@ public final class AdminRoutes {
                 () -> new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx));
     }
 
+    /**
+     * What became of an event: from this replica's memory, else from the newest records of the command topics (an
+     * event another replica accepted, or one accepted before this replica started).
+     */
     private void event(RoutingContext ctx) {
         String id = ctx.pathParam("eventId");
-        Optional<EventStatusStore.EventStatus> found = status.find(id);
-        if (found.isEmpty()) {
-            new ApiError(404, "not_found", "no event '" + id + "' is known to this gateway").send(ctx);
+        Optional<EventStatusStore.EventStatus> known = status.find(id);
+        if (known.isPresent()) {
+            event(ctx, known.get());
             return;
         }
-        EventStatusStore.EventStatus event = found.get();
+        search.find(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().putHeader("Retry-After", "5");
+                new ApiError(503, "unavailable", "the command topics could not be searched; retry later").send(ctx);
+            } else if (ar.result().isPresent()) {
+                event(ctx, status.remember(ar.result().get()));
+            } else {
+                // Results may have arrived while searching.
+                status.find(id).ifPresentOrElse(event -> event(ctx, event), () -> new ApiError(404, "not_found",
+                        "no event '" + id + "' among the events this gateway keeps").send(ctx));
+            }
+        });
+    }
+
+    private void event(RoutingContext ctx, EventStatusStore.EventStatus event) {
         JsonArray results = new JsonArray();
         for (ActionResult result : event.results()) {
             results.add(new JsonObject(JSON.convertValue(result, java.util.Map.class)));

@@ -6,23 +6,26 @@ import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.TopicFollower;
+import dev.winch.gateway.receiver.Receiver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * What became of the events this gateway's replicas accepted: accepted, then the worker's results. Each replica
- * follows the command topics and {@code winch.results} from the moment it starts and keeps the last
- * {@code capacity} events in memory, so any replica can answer for an event any replica accepted since then.
- * Accessed on one Vert.x context only.
+ * What became of the events this gateway accepted: accepted, then the worker's results. Each replica keeps the
+ * last {@code capacity} events in memory: those it accepted itself, those it found with an
+ * {@link AcceptedEventSearch} when asked, and every event a worker reported on in {@code winch.results}, which it
+ * follows from the moment it starts. Accessed on one Vert.x context only.
  */
 public final class EventStatusStore {
 
@@ -42,12 +45,8 @@ public final class EventStatusStore {
                 return size() > capacity;
             }
         };
-        // Every accepted event comes back through here: fetch in batches rather than once per write.
-        this.follower = new TopicFollower(vertx, bootstrapServers,
-                List.of(Topics.IMAGE_PUSHED, Topics.SERVICE_SCALE, Topics.HOST_SCALE, Topics.RESULTS),
-                TopicFollower.From.END,
-                Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200),
-                this::apply);
+        this.follower = new TopicFollower(vertx, bootstrapServers, List.of(Topics.RESULTS), TopicFollower.From.END,
+                Map.of(), this::apply);
     }
 
     public Future<Void> start() {
@@ -68,11 +67,26 @@ public final class EventStatusStore {
         return Optional.ofNullable(events.get(eventId));
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        if (!Topics.RESULTS.equals(record.topic())) {
-            acceptedElsewhere(record);
-            return;
+    /**
+     * Records an event another replica accepted (found by an {@link AcceptedEventSearch}); results already known
+     * for it are kept. Returns what is now known.
+     */
+    public EventStatus remember(EventStatus accepted) {
+        EventStatus known = events.get(accepted.eventId());
+        if (known == null) {
+            events.put(accepted.eventId(), accepted);
+            return accepted;
         }
+        if (known.acceptedAt() != null) {
+            return known;
+        }
+        EventStatus merged = new EventStatus(accepted.eventId(), accepted.type(), accepted.receiverId(),
+                accepted.target(), accepted.acceptedAt(), known.results());
+        events.put(accepted.eventId(), merged);
+        return merged;
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
         Event<?> event;
         try {
             event = codec.fromRecord(record);
@@ -87,33 +101,28 @@ public final class EventStatusStore {
     }
 
     /**
-     * An event written by any replica: everything the status needs is in its CloudEvent headers (id, type,
-     * source naming the receiver, subject, time), so the data is not decoded; events this replica accepted itself
-     * are already known.
+     * An event as accepted, from its record on a command topic: everything the status needs is in its CloudEvent
+     * headers (id, type, source naming the receiver, subject, time), so the data is not decoded.
      */
-    private void acceptedElsewhere(ConsumerRecord<String, byte[]> record) {
+    static EventStatus acceptedFrom(ConsumerRecord<String, byte[]> record) {
         String id = header(record, "ce_id");
-        if (id == null || events.containsKey(id)) {
-            return;
-        }
         String source = header(record, "ce_source");
-        String receiver = source != null && source.startsWith(dev.winch.gateway.receiver.Receiver.SOURCE_PREFIX) ? source.substring(dev.winch.gateway.receiver.Receiver.SOURCE_PREFIX.length())
-                : null;
+        String receiver = source != null && source.startsWith(Receiver.SOURCE_PREFIX)
+                ? source.substring(Receiver.SOURCE_PREFIX.length()) : null;
         String time = header(record, "ce_time");
         Instant accepted;
         try {
-            accepted = time == null ? null : java.time.OffsetDateTime.parse(time).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            accepted = time == null ? null : OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
             accepted = null;
         }
-        events.put(id, new EventStatus(id, header(record, "ce_type"), receiver, header(record, "ce_subject"),
-                accepted, new ArrayList<>()));
+        return new EventStatus(id, header(record, "ce_type"), receiver, header(record, "ce_subject"), accepted,
+                new ArrayList<>());
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null
-                : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String receiverOf(Event<?> event) {
