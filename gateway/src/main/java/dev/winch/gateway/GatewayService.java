@@ -12,6 +12,10 @@ import dev.winch.gateway.receiver.ReceiversFile;
 import dev.winch.gateway.status.AcceptedEventSearch;
 import dev.winch.gateway.status.EventStatusStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayService {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
+    private static final String HOOKS = "/hooks/";
 
     private final ServiceRuntime runtime;
     private final GatewayConfig config;
@@ -64,7 +69,7 @@ public final class GatewayService {
                     return status.start();
                 })
                 .compose(v -> runtime.vertx().createHttpServer()
-                        .requestHandler(router())
+                        .requestHandler(requestHandler())
                         .listen(config.httpPort(), "0.0.0.0"))
                 .map(server -> {
                     runtime.onClose(server::close);
@@ -90,12 +95,52 @@ public final class GatewayService {
         }
     }
 
-    Router router() {
+    /**
+     * {@code POST /hooks/{id}} in its plain form, which is every trigger request, goes straight to the hook handler:
+     * it is the hot path, and the router's per-request routing context, body handler and path matching cost a
+     * noticeable share of it. Everything else, including hook paths the router has to normalise or requests that
+     * expect {@code 100-continue}, goes through the router.
+     */
+    Handler<HttpServerRequest> requestHandler() {
+        HookHandler hooks = new HookHandler(receivers, runtime.publisher(), status, runtime.clock(),
+                runtime.registry(), config.maxInFlight(), config.maxBodyBytes());
+        Router router = router(hooks);
+        return request -> {
+            String id = plainHookId(request);
+            if (id != null) {
+                hooks.accept(request, id);
+            } else {
+                router.handle(request);
+            }
+        };
+    }
+
+    /** The receiver id of {@code POST /hooks/{id}} with a plain id (letters, digits, '.', '_', '-'), else null. */
+    static String plainHookId(HttpServerRequest request) {
+        if (request.method() != HttpMethod.POST || request.headers().contains(HttpHeaders.EXPECT)) {
+            return null;
+        }
+        String path = request.path();
+        if (path == null || !path.startsWith(HOOKS) || path.length() == HOOKS.length()) {
+            return null;
+        }
+        for (int i = HOOKS.length(); i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.';
+            if (!plain) {
+                return null;
+            }
+        }
+        String id = path.substring(HOOKS.length());
+        return id.equals(".") || id.equals("..") ? null : id;
+    }
+
+    Router router(HookHandler hooks) {
         Router router = Router.router(runtime.vertx());
         router.post("/hooks/:id")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(new HookHandler(receivers, runtime.publisher(), status, runtime.clock(), runtime.registry(),
-                        config.maxInFlight()));
+                .handler(hooks);
         new AdminRoutes(receivers, store, status, search, config.adminToken(), config.publicUrl(), runtime.clock())
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));

@@ -4,6 +4,7 @@ import static dev.winch.gateway.Http.assertApiError;
 import static dev.winch.gateway.Http.eventIds;
 import static dev.winch.gateway.Http.json;
 import static dev.winch.gateway.Http.to;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +26,7 @@ import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.WithKafka;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -266,6 +268,43 @@ class GatewayIT {
             String body = "{\"padding\": \"" + "x".repeat(MAX_BODY_BYTES + 1) + "\"}";
 
             assertApiError(postJsonTo(receiver, "?token=" + token, body), 413, "payload_too_large");
+        }
+
+        @Test
+        void aChunkedBodyOverTheLimitIs413AsSoonAsItIsExceeded() {
+            String receiver = scaleUp(id("large-chunked"), token);
+            byte[] body = ("{\"padding\": \"" + "x".repeat(MAX_BODY_BYTES + 1) + "\"}").getBytes(UTF_8);
+
+            // No Content-Length: the limit can only be found while reading.
+            HttpResponse<String> answer = http.send(to(gateway.uri("/hooks/" + receiver + "?token=" + token))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertApiError(answer, 413, "payload_too_large");
+        }
+
+        @Test
+        void aChunkedBodyWithinTheLimitIsRead() {
+            String receiver = scaleUp(id("chunked"), token);
+            byte[] body = "{\"note\": \"sent in chunks\"}".getBytes(UTF_8);
+
+            HttpResponse<String> answer = http.send(to(gateway.uri("/hooks/" + receiver + "?token=" + token))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        }
+
+        @Test
+        void aHookPathTheRouterHasToNormaliseReachesTheSameReceiver() {
+            String receiver = scaleUp(id("encoded"), token);
+            String encoded = "%" + Integer.toHexString(receiver.charAt(0)) + receiver.substring(1);
+
+            HttpResponse<String> answer = http.send(to(gateway.uri("/hooks/" + encoded + "?token=" + token))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            assertThat(new JsonObject(answer.body()).getString("receiver")).isEqualTo(receiver);
         }
 
         @Test

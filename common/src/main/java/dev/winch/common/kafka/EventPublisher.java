@@ -10,65 +10,66 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Writes records to Kafka and completes only when the broker acknowledged them (acks=all, idempotent producer).
  * A failed future means the record may not be stored: the caller must not acknowledge it.
  *
- * <p>{@link Producer#send} only hands the record to the producer's buffer, but it can block: while the producer has
- * no metadata for the topic (the first record to it, or a topic unused for {@code metadata.max.idle.ms}) and while
- * its buffer ({@code buffer.memory}) is full, each for up to {@code max.block.ms}. So a record is handed over on the
- * calling event loop only when neither can happen: the topic had a record acknowledged in the last
- * {@link #KNOWN_TOPIC} (its metadata is cached, and a broker outage does not drop it), fewer than half of
- * {@code buffer.memory} bytes are waiting, and no record is waiting for the send thread. Every other record (and
- * every record from a thread that is not an event loop) goes through one send thread, in order. Either way the
- * future completes on the caller's context.
+ * <p>{@link Producer#send} only hands the record to the producer's buffer, but it waits while the producer has no
+ * metadata for the topic (the first record to it, or after a broker said it does not know it, as a single broker
+ * does while it shuts down) and while the buffer is full, up to {@code max.block.ms}. An event loop must never
+ * wait, so the producer here is built with {@code max.block.ms=0}: {@code send} then fails at once instead of
+ * waiting, with a {@link TimeoutException} passed to the callback before {@code send} returns. Such a record is
+ * handed to the publisher's send thread, which tries again until the configured {@code max.block.ms} has passed.
+ * So a caller on an event loop hands its record over itself when that needs no waiting (the common case), and no
+ * caller ever waits. Records go to the producer in the order they were given: while one waits for the send thread,
+ * every later one goes there too. Callers that are not on an event loop always use the send thread. The future
+ * completes on the caller's context.
  */
 public final class EventPublisher {
 
-    /** How recently a topic must have had a record acknowledged for the next one to be sent from an event loop. */
-    static final Duration KNOWN_TOPIC = Duration.ofSeconds(60);
-
-    private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
+    private static final long RETRY_MILLIS = 5;
+    private static final long DEFAULT_MAX_BLOCK_MS = 60_000;
 
     private final Vertx vertx;
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
+    private final Duration maxWait;
     private final ExecutorService sendThread;
-    private final long directBytesLimit;
     private final AtomicInteger queuedForSendThread = new AtomicInteger();
-    private final AtomicLong bytesWaiting = new AtomicLong();
-    /** Topic → {@link System#nanoTime()} of its last acknowledged record. */
-    private final Map<String, AtomicLong> lastAck = new ConcurrentHashMap<>();
     private final Counter sent;
     private final Counter failed;
     private final Counter fromSendThread;
 
+    /** A producer with {@code producerConfig}, except that its own {@code max.block.ms} is 0 (see above). */
     public EventPublisher(Vertx vertx, Map<String, String> producerConfig, EventCodec codec, MeterRegistry registry) {
-        this(vertx, new KafkaProducer<>(Map.<String, Object>copyOf(producerConfig)),
-                bufferMemory(producerConfig), codec, registry);
+        this(vertx, new KafkaProducer<>(nonBlocking(producerConfig)), maxWait(producerConfig), codec, registry);
     }
 
-    /** With a producer of the caller's making (tests). */
-    EventPublisher(Vertx vertx, Producer<String, byte[]> producer, long bufferMemory, EventCodec codec,
+    /**
+     * With a producer of the caller's making (tests); it must not wait in {@code send}.
+     *
+     * @param maxWait how long a record may wait for the producer to take it
+     */
+    EventPublisher(Vertx vertx, Producer<String, byte[]> producer, Duration maxWait, EventCodec codec,
             MeterRegistry registry) {
         this.vertx = vertx;
         this.producer = producer;
         this.codec = codec;
-        this.directBytesLimit = bufferMemory / 2;
+        this.maxWait = maxWait;
         this.sendThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "winch-kafka-send");
             thread.setDaemon(true);
@@ -77,7 +78,7 @@ public final class EventPublisher {
         this.sent = Counter.builder("winch_kafka_records_sent_total").register(registry);
         this.failed = Counter.builder("winch_kafka_records_send_failed_total").register(registry);
         this.fromSendThread = Counter.builder("winch_kafka_records_via_send_thread_total")
-                .description("records handed to the producer by the send thread rather than the calling event loop")
+                .description("records the producer could not take at once from the calling event loop")
                 .register(registry);
     }
 
@@ -89,81 +90,116 @@ public final class EventPublisher {
     /** Publishes an already encoded record (dead letters, receivers). */
     public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         Promise<RecordMetadata> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
-        int bytes = sizeOf(record);
-        if (Context.isOnEventLoopThread() && mayHandOverHere(record.topic(), bytes)) {
-            handOver(record, bytes, promise);
-        } else {
-            queuedForSendThread.incrementAndGet();
-            try {
-                sendThread.execute(() -> {
-                    try {
-                        fromSendThread.increment();
-                        handOver(record, bytes, promise);
-                    } finally {
-                        queuedForSendThread.decrementAndGet();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                queuedForSendThread.decrementAndGet();
-                failed.increment();
-                promise.fail(new IllegalStateException("the Kafka publisher is closed"));
-            }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        if (Context.isOnEventLoopThread() && queuedForSendThread.get() == 0 && handOver(record, promise)) {
+            return promise.future();
+        }
+        queuedForSendThread.incrementAndGet();
+        try {
+            sendThread.execute(() -> {
+                try {
+                    fromSendThread.increment();
+                    handOverBy(record, promise, deadline);
+                } finally {
+                    queuedForSendThread.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queuedForSendThread.decrementAndGet();
+            failed.increment();
+            promise.fail(new IllegalStateException("the Kafka publisher is closed"));
         }
         return promise.future();
     }
 
-    private boolean mayHandOverHere(String topic, int bytes) {
-        if (queuedForSendThread.get() > 0 || bytesWaiting.get() + bytes > directBytesLimit) {
-            return false;
+    /** On the send thread: tries until the producer takes the record or the deadline has passed. */
+    private void handOverBy(ProducerRecord<String, byte[]> record, Promise<RecordMetadata> promise, long deadline) {
+        while (!handOver(record, promise)) {
+            if (System.nanoTime() >= deadline) {
+                failed.increment();
+                promise.fail(new TimeoutException("Kafka did not take the record within " + maxWait.toMillis()
+                        + " ms (no metadata for " + record.topic() + ", or its buffer is full)"));
+                return;
+            }
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.increment();
+                promise.fail(e);
+                return;
+            }
         }
-        AtomicLong acked = lastAck.get(topic);
-        return acked != null && System.nanoTime() - acked.get() < KNOWN_TOPIC.toNanos();
     }
 
-    private void handOver(ProducerRecord<String, byte[]> record, int bytes, Promise<RecordMetadata> promise) {
-        bytesWaiting.addAndGet(bytes);
+    /**
+     * Gives the record to the producer. False when the producer would have had to wait (it said so with a
+     * {@link TimeoutException} before {@code send} returned): then the record is not in its buffer and the promise
+     * is untouched. Any other outcome completes the promise, now or when the broker answers.
+     */
+    private boolean handOver(ProducerRecord<String, byte[]> record, Promise<RecordMetadata> promise) {
+        SendCallback callback = new SendCallback(promise);
         try {
-            producer.send(record, (metadata, error) -> {
-                bytesWaiting.addAndGet(-bytes);
-                if (error == null) {
-                    lastAck.computeIfAbsent(record.topic(), topic -> new AtomicLong()).set(System.nanoTime());
-                    sent.increment();
-                    promise.complete(metadata);
-                } else {
-                    failed.increment();
-                    promise.fail(error);
-                }
-            });
+            producer.send(record, callback);
         } catch (RuntimeException e) {
-            // Thrown before the record reached the buffer (closed producer, no metadata within max.block.ms,
-            // serialization): the callback does not run.
-            bytesWaiting.addAndGet(-bytes);
+            // Thrown before the record reached the buffer (closed producer, serialization): no callback.
             failed.increment();
             promise.tryFail(e);
+            return true;
         }
+        return callback.handedOver();
     }
 
     /** Stops taking records, waits for the ones handed over, closes the producer. */
     public Future<Void> close() {
         return vertx.executeBlocking(() -> {
             sendThread.shutdown();
-            sendThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            sendThread.awaitTermination(maxWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             producer.close(Duration.ofSeconds(10));
             return null;
         }, false);
     }
 
-    private static int sizeOf(ProducerRecord<String, byte[]> record) {
-        int size = record.value() == null ? 0 : record.value().length;
-        size += record.key() == null ? 0 : record.key().length();
-        for (Header header : record.headers()) {
-            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+    /** The producer's callback; knows whether it ran inside {@code send}, i.e. before the record was buffered. */
+    private final class SendCallback implements org.apache.kafka.clients.producer.Callback {
+
+        private final Promise<RecordMetadata> promise;
+        private final Thread caller = Thread.currentThread();
+        private volatile boolean returned;
+        private boolean wouldWait;
+
+        SendCallback(Promise<RecordMetadata> promise) {
+            this.promise = promise;
         }
-        return size;
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error == null) {
+                sent.increment();
+                promise.complete(metadata);
+            } else if (!returned && Thread.currentThread() == caller && error instanceof TimeoutException) {
+                // No metadata or no buffer space, and max.block.ms=0: nothing was buffered; try again later.
+                wouldWait = true;
+            } else {
+                failed.increment();
+                promise.fail(error);
+            }
+        }
+
+        boolean handedOver() {
+            returned = true;
+            return !wouldWait;
+        }
     }
 
-    private static long bufferMemory(Map<String, String> config) {
-        String value = config.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
-        return value == null ? DEFAULT_BUFFER_MEMORY : Long.parseLong(value);
+    private static Map<String, Object> nonBlocking(Map<String, String> config) {
+        Map<String, Object> copy = new HashMap<>(config);
+        copy.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
+        return copy;
+    }
+
+    private static Duration maxWait(Map<String, String> config) {
+        String value = config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        return Duration.ofMillis(value == null ? DEFAULT_MAX_BLOCK_MS : Long.parseLong(value));
     }
 }

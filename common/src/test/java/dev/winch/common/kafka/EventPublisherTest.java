@@ -10,12 +10,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,124 +29,103 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where {@link EventPublisher} hands records to the producer: on the calling event loop only when that cannot
- * block, otherwise on its send thread, in order; and how its futures complete. The producer is Kafka's
- * {@link MockProducer}, which records which thread called {@code send}; the real broker is in
- * {@code EventConsumerIT} and the gateway's outage tests.
+ * Where {@link EventPublisher} hands records to the producer: on the calling event loop when the producer can take
+ * them at once, otherwise on its send thread, in order, until the producer takes them or the wait is over; and how
+ * its futures complete. The producer is Kafka's {@link MockProducer}, made to answer like a producer with
+ * {@code max.block.ms=0} that has no metadata for a topic; the real producer and broker are in the gateway's
+ * outage tests.
  */
 class EventPublisherTest {
 
-    private static final String KNOWN = "winch.known";
-    private static final String OTHER = "winch.other";
+    private static final String TOPIC = "winch.known";
+    private static final String NO_METADATA = "winch.no-metadata";
+    private static final String EVENT_LOOP = "vert.x-eventloop-thread";
+    private static final String SEND_THREAD = "winch-kafka-send";
 
     private final Vertx vertx = Vertx.vertx();
     private final Context eventLoop = vertx.getOrCreateContext();
     private final RecordingProducer producer = new RecordingProducer();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private EventPublisher publisher = new EventPublisher(vertx, producer, 32 * 1024 * 1024, new EventCodec(),
-            registry);
+    private EventPublisher publisher = publisher(Duration.ofSeconds(5));
 
     @AfterEach
     void close() throws Exception {
-        producer.release.countDown();
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     @Test
-    void theFirstRecordToATopicIsHandedOverByTheSendThread() throws Exception {
-        Future<RecordMetadata> sent = sendFromEventLoop(record(KNOWN, "a"));
+    void aRecordTheProducerTakesAtOnceIsHandedOverOnTheEventLoop() throws Exception {
+        Future<RecordMetadata> sent = sendFromEventLoop(record(TOPIC, "a"));
 
-        producer.awaitSends(1);
-        assertThat(producer.threads).containsExactly("winch-kafka-send");
-        assertThat(viaSendThread()).isEqualTo(1);
-
+        producer.awaitTaken(1);
+        assertThat(producer.takenBy).singleElement().asString().startsWith(EVENT_LOOP);
+        assertThat(viaSendThread()).isZero();
         producer.complete();
-        assertThat(sent.await(5, TimeUnit.SECONDS).topic()).isEqualTo(KNOWN);
+        assertThat(sent.await(5, TimeUnit.SECONDS).topic()).isEqualTo(TOPIC);
     }
 
     @Test
-    void onceATopicHadARecordAcknowledgedTheNextIsHandedOverOnTheEventLoop() throws Exception {
-        acknowledgeOne(KNOWN);
+    void aRecordTheProducerWouldHaveToWaitForIsRetriedOnTheSendThreadUntilTaken() throws Exception {
+        producer.withoutMetadata(NO_METADATA);
 
-        Future<RecordMetadata> sent = sendFromEventLoop(record(KNOWN, "b"));
+        Future<RecordMetadata> sent = sendFromEventLoop(record(NO_METADATA, "a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.refusedOn(SEND_THREAD) >= 2);
+        producer.metadataArrives(NO_METADATA);
 
-        producer.awaitSends(2);
-        assertThat(producer.threads.get(1)).startsWith("vert.x-eventloop-thread");
+        producer.awaitTaken(1);
+        assertThat(producer.refusedBy.get(0)).as("tried on the event loop first").startsWith(EVENT_LOOP);
+        assertThat(producer.takenBy).containsExactly(SEND_THREAD);
+        assertThat(producer.history()).hasSize(1);
         assertThat(viaSendThread()).isEqualTo(1);
         producer.complete();
         sent.await(5, TimeUnit.SECONDS);
     }
 
     @Test
-    void aTopicWithoutAnAcknowledgedRecordStillGoesThroughTheSendThread() throws Exception {
-        acknowledgeOne(KNOWN);
+    void aRecordTheProducerCannotTakeWithinTheWaitFailsWithoutBeingBuffered() throws Exception {
+        publisher = publisher(Duration.ofMillis(100));
+        producer.withoutMetadata(NO_METADATA);
 
-        sendFromEventLoop(record(OTHER, "c"));
+        Future<RecordMetadata> sent = sendFromEventLoop(record(NO_METADATA, "a"));
 
-        producer.awaitSends(2);
-        assertThat(producer.threads.get(1)).isEqualTo("winch-kafka-send");
-    }
-
-    @Test
-    void aFailedRecordDoesNotMakeItsTopicKnown() throws Exception {
-        Future<RecordMetadata> first = sendFromEventLoop(record(KNOWN, "a"));
-        producer.awaitSends(1);
-        producer.fail(new TimeoutException("no broker"));
-        assertThatThrownBy(() -> first.await(5, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
-
-        sendFromEventLoop(record(KNOWN, "b"));
-
-        producer.awaitSends(2);
-        assertThat(producer.threads).containsExactly("winch-kafka-send", "winch-kafka-send");
+        assertThatThrownBy(() -> sent.await(5, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class)
+                .hasMessageContaining("within 100 ms").hasMessageContaining(NO_METADATA);
+        assertThat(producer.history()).isEmpty();
+        assertThat(registry.counter("winch_kafka_records_send_failed_total").count()).isEqualTo(1);
     }
 
     @Test
     void whileARecordWaitsForTheSendThreadTheNextOnesQueueBehindItInOrder() throws Exception {
-        acknowledgeOne(KNOWN);
-        producer.blockOn("slow");
+        producer.withoutMetadata(NO_METADATA);
 
-        sendFromEventLoop(record(OTHER, "slow"));
-        producer.awaitEntered();
-        sendFromEventLoop(record(KNOWN, "after-1"));
-        sendFromEventLoop(record(KNOWN, "after-2"));
-        producer.release.countDown();
+        sendFromEventLoop(record(NO_METADATA, "waiting"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.refusedOn(SEND_THREAD) >= 1);
+        sendFromEventLoop(record(TOPIC, "after-1"));
+        sendFromEventLoop(record(TOPIC, "after-2"));
+        producer.metadataArrives(NO_METADATA);
 
-        producer.awaitSends(4);
+        producer.awaitTaken(3);
         assertThat(producer.history().stream().map(ProducerRecord::key).toList())
-                .containsExactly("first", "slow", "after-1", "after-2");
-        assertThat(producer.threads.subList(1, 4)).containsOnly("winch-kafka-send");
-    }
-
-    @Test
-    void aRecordThatWouldFillHalfTheProducersBufferGoesThroughTheSendThread() throws Exception {
-        publisher = new EventPublisher(vertx, producer, 2_000, new EventCodec(), registry);
-        acknowledgeOne(KNOWN);
-
-        sendFromEventLoop(new ProducerRecord<>(KNOWN, "big", new byte[1_500]));
-
-        producer.awaitSends(2);
-        assertThat(producer.threads.get(1)).isEqualTo("winch-kafka-send");
+                .containsExactly("waiting", "after-1", "after-2");
+        assertThat(producer.takenBy).containsOnly(SEND_THREAD);
     }
 
     @Test
     void aCallerThatIsNotAnEventLoopIsServedByTheSendThread() throws Exception {
-        acknowledgeOne(KNOWN);
+        Future<RecordMetadata> sent = publisher.send(record(TOPIC, "from-test-thread"));
 
-        Future<RecordMetadata> sent = publisher.send(record(KNOWN, "from-test-thread"));
-
-        producer.awaitSends(2);
-        assertThat(producer.threads.get(1)).isEqualTo("winch-kafka-send");
+        producer.awaitTaken(1);
+        assertThat(producer.takenBy).containsExactly(SEND_THREAD);
         producer.complete();
         sent.await(5, TimeUnit.SECONDS);
     }
 
     @Test
     void theFutureCompletesOnTheCallersContext() throws Exception {
-        acknowledgeOne(KNOWN);
         CompletableFuture<Context> completedOn = new CompletableFuture<>();
-        eventLoop.runOnContext(v -> publisher.send(record(KNOWN, "b"))
+        eventLoop.runOnContext(v -> publisher.send(record(TOPIC, "b"))
                 .onComplete(ar -> completedOn.complete(Vertx.currentContext())));
-        producer.awaitSends(2);
+        producer.awaitTaken(1);
 
         producer.complete();
 
@@ -154,22 +134,23 @@ class EventPublisherTest {
 
     @Test
     void aBrokerErrorFailsTheFutureAndIsCounted() throws Exception {
-        Future<RecordMetadata> sent = sendFromEventLoop(record(KNOWN, "a"));
-        producer.awaitSends(1);
+        Future<RecordMetadata> sent = sendFromEventLoop(record(TOPIC, "a"));
+        producer.awaitTaken(1);
 
+        // Later, from the producer's own thread: a delivery timeout is a failure, not a reason to try again.
         producer.fail(new TimeoutException("Expiring 1 record(s)"));
 
         assertThatThrownBy(() -> sent.await(5, TimeUnit.SECONDS)).hasMessageContaining("Expiring 1 record(s)");
+        assertThat(producer.history()).hasSize(1);
         assertThat(registry.counter("winch_kafka_records_send_failed_total").count()).isEqualTo(1);
         assertThat(registry.counter("winch_kafka_records_sent_total").count()).isZero();
     }
 
     @Test
     void anExceptionThrownBySendFailsTheFuture() throws Exception {
-        acknowledgeOne(KNOWN);
         producer.sendException = new KafkaException("serialization failed");
 
-        Future<RecordMetadata> sent = sendFromEventLoop(record(KNOWN, "b"));
+        Future<RecordMetadata> sent = sendFromEventLoop(record(TOPIC, "b"));
 
         assertThatThrownBy(() -> sent.await(5, TimeUnit.SECONDS)).hasMessageContaining("serialization failed");
         assertThat(registry.counter("winch_kafka_records_send_failed_total").count()).isEqualTo(1);
@@ -179,7 +160,7 @@ class EventPublisherTest {
     void aClosedPublisherRefusesRecordsWithAClearError() throws Exception {
         publisher.close().await(10, TimeUnit.SECONDS);
 
-        Future<RecordMetadata> sent = publisher.send(record(KNOWN, "late"));
+        Future<RecordMetadata> sent = publisher.send(record(TOPIC, "late"));
 
         assertThatThrownBy(() -> sent.await(5, TimeUnit.SECONDS)).hasMessage("the Kafka publisher is closed");
         assertThat(producer.closed()).isTrue();
@@ -187,12 +168,8 @@ class EventPublisherTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private void acknowledgeOne(String topic) throws Exception {
-        int before = producer.threads.size();
-        Future<RecordMetadata> sent = sendFromEventLoop(record(topic, "first"));
-        producer.awaitSends(before + 1);
-        producer.complete();
-        sent.await(5, TimeUnit.SECONDS);
+    private EventPublisher publisher(Duration maxWait) {
+        return new EventPublisher(vertx, producer, maxWait, new EventCodec(), registry);
     }
 
     private Future<RecordMetadata> sendFromEventLoop(ProducerRecord<String, byte[]> record) throws Exception {
@@ -206,48 +183,55 @@ class EventPublisherTest {
     }
 
     private static ProducerRecord<String, byte[]> record(String topic, String key) {
-        return new ProducerRecord<>(topic, key, key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, key, key.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A MockProducer (completed by hand) that notes the thread of each send and can hold one record's send. */
+    /**
+     * A MockProducer, completed by hand, that notes which thread each record was taken or refused on. For a topic
+     * "without metadata" it answers as a producer with {@code max.block.ms=0}: the callback gets a
+     * TimeoutException before {@code send} returns, and nothing is buffered.
+     */
     private static final class RecordingProducer extends MockProducer<String, byte[]> {
 
-        final List<String> threads = new CopyOnWriteArrayList<>();
-        final CountDownLatch release = new CountDownLatch(1);
-        private final CountDownLatch entered = new CountDownLatch(1);
-        private final AtomicReference<String> blockedKey = new AtomicReference<>();
+        final List<String> takenBy = new CopyOnWriteArrayList<>();
+        final List<String> refusedBy = new CopyOnWriteArrayList<>();
+        private final Set<String> withoutMetadata = ConcurrentHashMap.newKeySet();
 
         RecordingProducer() {
             super(false, null, new StringSerializer(), new ByteArraySerializer());
         }
 
-        void blockOn(String key) {
-            blockedKey.set(key);
+        void withoutMetadata(String topic) {
+            withoutMetadata.add(topic);
+        }
+
+        void metadataArrives(String topic) {
+            withoutMetadata.remove(topic);
+        }
+
+        long refusedOn(String thread) {
+            return refusedBy.stream().filter(name -> name.startsWith(thread)).count();
         }
 
         @Override
         public java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<String, byte[]> record,
                 Callback callback) {
-            if (record.key().equals(blockedKey.get())) {
-                entered.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            String thread = Thread.currentThread().getName();
+            if (withoutMetadata.contains(record.topic())) {
+                TimeoutException error = new TimeoutException("Topic " + record.topic()
+                        + " not present in metadata after 0 ms.");
+                callback.onCompletion(null, error);
+                refusedBy.add(thread);
+                return CompletableFuture.failedFuture(error);
             }
             java.util.concurrent.Future<RecordMetadata> result = super.send(record, callback);
-            threads.add(Thread.currentThread().getName());
+            takenBy.add(thread);
             return result;
         }
 
-        void awaitEntered() throws InterruptedException {
-            assertThat(entered.await(5, TimeUnit.SECONDS)).as("the blocked send started").isTrue();
-        }
-
-        void awaitSends(int count) {
+        void awaitTaken(int count) {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(
-                    () -> assertThat(threads).as("sends handed to the producer").hasSizeGreaterThanOrEqualTo(count));
+                    () -> assertThat(takenBy).as("records taken by the producer").hasSizeGreaterThanOrEqualTo(count));
         }
 
         void complete() {

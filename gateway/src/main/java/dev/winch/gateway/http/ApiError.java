@@ -1,6 +1,7 @@
 package dev.winch.gateway.http;
 
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -28,10 +29,14 @@ public record ApiError(int code, String error, String message, List<FieldError> 
     }
 
     public void send(RoutingContext ctx) {
-        if (ctx.response().ended()) {
+        send(ctx.response());
+    }
+
+    public void send(HttpServerResponse response) {
+        if (response.ended()) {
             return;
         }
-        ctx.response()
+        response
                 .setStatusCode(code)
                 .putHeader("Content-Type", "application/json")
                 .end(toJson().encode());

@@ -17,6 +17,10 @@ import dev.winch.gateway.status.EventStatusStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -57,41 +61,89 @@ public final class HookHandler implements Handler<RoutingContext> {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final int maxInFlight;
+    private final int maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, io.micrometer.core.instrument.Counter> counters =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public HookHandler(ReceiverRegistry receivers, EventPublisher publisher, EventStatusStore status, Clock clock,
-            MeterRegistry metrics, int maxInFlight) {
+            MeterRegistry metrics, int maxInFlight, int maxBodyBytes) {
         this.receivers = receivers;
         this.publisher = publisher;
         this.status = status;
         this.clock = clock;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
+        this.maxBodyBytes = maxBodyBytes;
         metrics.gauge("winch_gateway_in_flight", inFlight);
     }
 
+    /** Through the router, for paths it had to normalise: the body is already read and within the limit. */
     @Override
     public void handle(RoutingContext ctx) {
-        HookRequest request = request(ctx);
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        handle(ctx.request(), ctx.pathParam("id"), body == null ? new byte[0] : body.getBytes());
+    }
+
+    /**
+     * {@code POST /hooks/{id}} straight from the HTTP server (the path every sender uses): reads the body up to the
+     * limit, answering 413 as soon as it is exceeded, then handles the request.
+     */
+    public void accept(HttpServerRequest request, String receiverId) {
+        long declared = contentLength(request);
+        if (declared > maxBodyBytes) {
+            request.handler(ignored -> { });
+            tooLarge(request.response());
+            return;
+        }
+        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 256);
+        boolean[] exceeded = {false};
+        request.handler(chunk -> {
+            if (exceeded[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                exceeded[0] = true;
+                tooLarge(request.response());
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(v -> {
+            if (!exceeded[0]) {
+                handle(request, receiverId, body.getBytes());
+            }
+        });
+    }
+
+    private void handle(HttpServerRequest http, String receiverId, byte[] bytes) {
+        try {
+            handleRequest(http, receiverId, bytes);
+        } catch (RuntimeException e) {
+            LOG.error("Unhandled error on {}", http.path(), e);
+            new ApiError(500, "internal_error", "unexpected error").send(http.response());
+        }
+    }
+
+    private void handleRequest(HttpServerRequest http, String receiverId, byte[] bytes) {
+        HookRequest request = request(http, bytes);
         Body body = Body.parse(request.body());
-        Optional<Receiver> found = receivers.find(ctx.pathParam("id"))
+        Optional<Receiver> found = receivers.find(receiverId)
                 .filter(receiver -> Authenticator.permits(receiver, request, body.json()));
         if (found.isEmpty()) {
-            reject(ctx, "not_found", ApiError.notFound());
+            reject(http, "not_found", ApiError.notFound());
             return;
         }
         Receiver receiver = found.get();
         if (!receiver.bucket().tryAcquire()) {
-            ctx.response().putHeader("Retry-After", String.valueOf(receiver.bucket().secondsUntilNext()));
-            reject(ctx, "rate_limited", new ApiError(429, "rate_limited",
+            http.response().putHeader("Retry-After", String.valueOf(receiver.bucket().secondsUntilNext()));
+            reject(http, "rate_limited", new ApiError(429, "rate_limited",
                     "too many requests for this receiver; retry later"));
             return;
         }
-        String contentType = ctx.request().getHeader("Content-Type");
+        String contentType = http.getHeader("Content-Type");
         if (request.body().length > 0 && contentType != null && !isJson(contentType)) {
-            reject(ctx, "unsupported_media_type", new ApiError(415, "unsupported_media_type",
+            reject(http, "unsupported_media_type", new ApiError(415, "unsupported_media_type",
                     "send the payload as application/json"));
             return;
         }
@@ -99,20 +151,20 @@ public final class HookHandler implements Handler<RoutingContext> {
         try {
             plan = TriggerPlanner.plan(receiver.spec(), request, body.orThrow());
         } catch (InvalidPayloadException e) {
-            reject(ctx, "invalid", new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
+            reject(http, "invalid", new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
             return;
         }
         if (plan instanceof TriggerPlan.Nothing nothing) {
             count("nothing_to_do");
             LOG.atInfo().addKeyValue("receiver", receiver.id()).log("Nothing to do: {}", nothing.reason());
-            json(ctx, 200, new JsonObject().put("receiver", receiver.id()).put("eventIds", new JsonArray())
+            json(http, 200, new JsonObject().put("receiver", receiver.id()).put("eventIds", new JsonArray())
                     .put("message", nothing.reason()));
             return;
         }
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
-            ctx.response().putHeader("Retry-After", "1");
-            reject(ctx, "overloaded", new ApiError(503, "unavailable", "too many requests in flight; retry later"));
+            http.response().putHeader("Retry-After", "1");
+            reject(http, "overloaded", new ApiError(503, "unavailable", "too many requests in flight; retry later"));
             return;
         }
         TriggerPlan.Events events = (TriggerPlan.Events) plan;
@@ -126,13 +178,13 @@ public final class HookHandler implements Handler<RoutingContext> {
                         LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
                                 .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
                     }
-                    json(ctx, 202, accepted(receiver, toWrite, events.skipped()));
+                    json(http, 202, accepted(receiver, toWrite, events.skipped()));
                 })
                 .onFailure(error -> {
                     LOG.atWarn().addKeyValue("receiver", receiver.id())
                             .log("Kafka did not acknowledge {} event(s): {}", toWrite.size(), error.toString());
-                    ctx.response().putHeader("Retry-After", "5");
-                    reject(ctx, "unavailable", new ApiError(503, "unavailable",
+                    http.response().putHeader("Retry-After", "5");
+                    reject(http, "unavailable", new ApiError(503, "unavailable",
                             "the event could not be stored; retry later"));
                 });
     }
@@ -185,14 +237,29 @@ public final class HookHandler implements Handler<RoutingContext> {
         return events;
     }
 
-    private static HookRequest request(RoutingContext ctx) {
+    private static HookRequest request(HttpServerRequest http, byte[] body) {
         Map<String, String> query = new HashMap<>();
-        ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+        http.params().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
         Map<String, String> headers = new HashMap<>();
-        ctx.request().headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        String remote = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+        http.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        String remote = http.remoteAddress() == null ? "" : http.remoteAddress().hostAddress();
         return new HookRequest(query, headers, body, remote);
+    }
+
+    private static long contentLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void tooLarge(HttpServerResponse response) {
+        new ApiError(413, "payload_too_large", "the body is larger than " + maxBodyBytes + " bytes").send(response);
     }
 
     private static boolean isJson(String contentType) {
@@ -245,17 +312,17 @@ public final class HookHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void reject(RoutingContext ctx, String outcome, ApiError error) {
+    private void reject(HttpServerRequest http, String outcome, ApiError error) {
         count(outcome);
-        error.send(ctx);
+        error.send(http.response());
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        json(ctx, status, body.encode());
+    private static void json(HttpServerRequest http, int status, JsonObject body) {
+        json(http, status, body.encode());
     }
 
-    private static void json(RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    private static void json(HttpServerRequest http, int status, String body) {
+        http.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
     private void count(String outcome) {
