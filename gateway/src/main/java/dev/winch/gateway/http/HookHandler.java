@@ -52,8 +52,8 @@ public final class HookHandler implements Handler<RoutingContext> {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     /** Headers a sender uses to name one delivery; a retried delivery carries the same value. */
-    private static final List<String> DELIVERY_ID_HEADERS = List.of("X-Request-Id", "X-GitHub-Delivery",
-            "X-Delivery-Id", "X-Harbor-Event-Id");
+    private static final List<String> DELIVERY_ID_HEADERS = List.of("x-request-id", "x-github-delivery",
+            "x-delivery-id", "x-harbor-event-id");
 
     private final ReceiverRegistry receivers;
     private final EventPublisher publisher;
@@ -174,8 +174,9 @@ public final class HookHandler implements Handler<RoutingContext> {
                 .onSuccess(done -> {
                     count("accepted");
                     for (Event<?> event : toWrite) {
-                        status.accepted(event);
-                        LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", event.key())
+                        String target = event.key();
+                        status.accepted(event, target);
+                        LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", target)
                                 .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
                     }
                     json(http, 202, accepted(receiver, toWrite, events.skipped()));

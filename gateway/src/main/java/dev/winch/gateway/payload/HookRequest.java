@@ -29,7 +29,11 @@ public record HookRequest(Map<String, String> query, Map<String, String> headers
     }
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(v -> !v.isBlank());
+        String value = headers.get(name);
+        if (value == null) {
+            value = headers.get(name.toLowerCase(Locale.ROOT));
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
     /** The first of {@code names} that is present. */

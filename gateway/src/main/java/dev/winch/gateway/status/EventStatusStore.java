@@ -59,8 +59,13 @@ public final class EventStatusStore {
 
     /** Records an event this replica just had acknowledged by Kafka. */
     public void accepted(Event<?> event) {
-        events.putIfAbsent(event.id(), new EventStatus(event.id(), event.type().type(), receiverOf(event),
-                event.key(), event.time(), new ArrayList<>()));
+        accepted(event, event.key());
+    }
+
+    /** As {@link #accepted(Event)}, with the event's key already at hand. */
+    public void accepted(Event<?> event, String key) {
+        events.putIfAbsent(event.id(), new EventStatus(event.id(), event.type().type(), receiverOf(event), key,
+                event.time(), new ArrayList<>()));
     }
 
     public Optional<EventStatus> find(String eventId) {
