@@ -36,7 +36,8 @@ public record GatewayConfig(
     public static GatewayConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);
         GatewayConfig config = new GatewayConfig(
-                RuntimeConfig.fromEnv("gateway", env),
+                // Hook requests are measured by the gateway itself (winch_gateway_request_seconds).
+                RuntimeConfig.fromEnv("gateway", env, false),
                 env.port("WINCH_HTTP_PORT", 8080),
                 env.readableFile("WINCH_RECEIVERS_FILE"),
                 env.secret("WINCH_ADMIN_TOKEN"),

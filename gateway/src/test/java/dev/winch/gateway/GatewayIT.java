@@ -367,6 +367,21 @@ class GatewayIT {
         }
 
         @Test
+        void hookRequestsAreCountedAndTimedByOutcome() {
+            String receiver = scaleUp(id("metered"), token);
+            assertThat(post(receiver, "?token=" + token, null, null).statusCode()).isEqualTo(202);
+            assertThat(post(receiver, "?token=wrong-token-7", null, null).statusCode()).isEqualTo(404);
+
+            String metrics = http.get(gateway.managementUri("/metrics")).body();
+
+            assertThat(metrics).containsPattern("(?m)^winch_gateway_requests_total\\{.*outcome=\"accepted\".*} [1-9]")
+                    .containsPattern("(?m)^winch_gateway_request_seconds_count\\{.*outcome=\"accepted\".*} [1-9]")
+                    .containsPattern("(?m)^winch_gateway_request_seconds_count\\{.*outcome=\"not_found\".*} [1-9]")
+                    .as("Vert.x's own per-request meters are off for the gateway")
+                    .doesNotContain("vertx_http_server_requests_total");
+        }
+
+        @Test
         void aHostReceiverWritesTheHostGroupAndItsBounds() {
             String receiver = id("workers-down");
             create("""

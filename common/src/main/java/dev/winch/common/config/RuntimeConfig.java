@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param retryBackoff       {@code WINCH_RETRY_BACKOFF}: first wait between tries, doubled each time
  * @param retryBackoffMax    {@code WINCH_RETRY_BACKOFF_MAX}
  * @param shutdownTimeout    {@code WINCH_SHUTDOWN_TIMEOUT}: how long in-flight work may take to finish on SIGTERM
+ * @param httpServerMetrics  {@code WINCH_HTTP_SERVER_METRICS}: Vert.x's per-request HTTP server meters
  */
 public record RuntimeConfig(
         String serviceName,
@@ -30,7 +31,8 @@ public record RuntimeConfig(
         int retryMaxAttempts,
         Duration retryBackoff,
         Duration retryBackoffMax,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        boolean httpServerMetrics) {
 
     /** How log lines are written. */
     public enum LogFormat {
@@ -42,6 +44,14 @@ public record RuntimeConfig(
 
     /** Reads the common variables; problems are left in {@code env} for the service config to report. */
     public static RuntimeConfig fromEnv(String serviceName, Env env) {
+        return fromEnv(serviceName, env, true);
+    }
+
+    /**
+     * As {@link #fromEnv(String, Env)}, with the service's own default for {@code WINCH_HTTP_SERVER_METRICS}: a
+     * service whose HTTP server is its hot path measures its requests itself and may leave Vert.x's meters off.
+     */
+    public static RuntimeConfig fromEnv(String serviceName, Env env, boolean httpServerMetricsByDefault) {
         String bootstrap = env.string(KAFKA_BOOTSTRAP_SERVERS, "localhost:9092");
         if (!bootstrap.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
             env.problem(KAFKA_BOOTSTRAP_SERVERS + " must be host:port[,host:port...], got '" + bootstrap + "'");
@@ -63,6 +73,7 @@ public record RuntimeConfig(
                 env.integer("WINCH_RETRY_MAX_ATTEMPTS", 5, 1, 100),
                 backoff,
                 backoffMax,
-                env.duration("WINCH_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ZERO));
+                env.duration("WINCH_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ZERO),
+                env.bool("WINCH_HTTP_SERVER_METRICS", httpServerMetricsByDefault));
     }
 }

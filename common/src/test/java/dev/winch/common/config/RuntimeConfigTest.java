@@ -35,7 +35,14 @@ class RuntimeConfigTest {
         assertThatCode(env::validate).doesNotThrowAnyException();
         assertThat(config).isEqualTo(new RuntimeConfig("scaler", "localhost:9092", 9090, LogFormat.PLAIN, 8,
                 Duration.ofSeconds(30), "winch-scaler", 64, 5, Duration.ofMillis(500), Duration.ofSeconds(30),
-                Duration.ofSeconds(20)));
+                Duration.ofSeconds(20), true));
+    }
+
+    @Test
+    void aServiceMayLeaveVertxHttpServerMetersOffByDefault() {
+        assertThat(RuntimeConfig.fromEnv("gateway", new Env(Map.of()), false).httpServerMetrics()).isFalse();
+        assertThat(RuntimeConfig.fromEnv("gateway", new Env(Map.of("WINCH_HTTP_SERVER_METRICS", "true")), false)
+                .httpServerMetrics()).isTrue();
     }
 
     @Test
@@ -51,14 +58,15 @@ class RuntimeConfigTest {
                 Map.entry("WINCH_RETRY_MAX_ATTEMPTS", "3"),
                 Map.entry("WINCH_RETRY_BACKOFF", "500ms"),
                 Map.entry("WINCH_RETRY_BACKOFF_MAX", "30s"),
-                Map.entry("WINCH_SHUTDOWN_TIMEOUT", "0s")));
+                Map.entry("WINCH_SHUTDOWN_TIMEOUT", "0s"),
+                Map.entry("WINCH_HTTP_SERVER_METRICS", "false")));
 
         RuntimeConfig config = RuntimeConfig.fromEnv("upgrader", env);
 
         assertThatCode(env::validate).doesNotThrowAnyException();
         assertThat(config).isEqualTo(new RuntimeConfig("upgrader", "kafka-0.kafka:9092,kafka-1.kafka:9092", 0,
                 LogFormat.JSON, 16, Duration.ofMinutes(1), "winch-upgrader-blue", 4, 3, Duration.ofMillis(500),
-                Duration.ofSeconds(30), Duration.ZERO));
+                Duration.ofSeconds(30), Duration.ZERO, false));
     }
 
     @Test

@@ -14,7 +14,9 @@ import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.TriggerPlan;
 import dev.winch.gateway.receiver.TriggerPlanner;
 import dev.winch.gateway.status.EventStatusStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +37,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +67,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     private final int maxInFlight;
     private final int maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, io.micrometer.core.instrument.Counter> counters =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Meters> meters = new ConcurrentHashMap<>();
 
     public HookHandler(ReceiverRegistry receivers, EventPublisher publisher, EventStatusStore status, Clock clock,
             MeterRegistry metrics, int maxInFlight, int maxBodyBytes) {
@@ -126,24 +129,25 @@ public final class HookHandler implements Handler<RoutingContext> {
     }
 
     private void handleRequest(HttpServerRequest http, String receiverId, byte[] bytes) {
+        long started = System.nanoTime();
         HookRequest request = request(http, bytes);
         Body body = Body.parse(request.body());
         Optional<Receiver> found = receivers.find(receiverId)
                 .filter(receiver -> Authenticator.permits(receiver, request, body.json()));
         if (found.isEmpty()) {
-            reject(http, "not_found", ApiError.notFound());
+            reject(http, "not_found", started, ApiError.notFound());
             return;
         }
         Receiver receiver = found.get();
         if (!receiver.bucket().tryAcquire()) {
             http.response().putHeader("Retry-After", String.valueOf(receiver.bucket().secondsUntilNext()));
-            reject(http, "rate_limited", new ApiError(429, "rate_limited",
+            reject(http, "rate_limited", started, new ApiError(429, "rate_limited",
                     "too many requests for this receiver; retry later"));
             return;
         }
         String contentType = http.getHeader("Content-Type");
         if (request.body().length > 0 && contentType != null && !isJson(contentType)) {
-            reject(http, "unsupported_media_type", new ApiError(415, "unsupported_media_type",
+            reject(http, "unsupported_media_type", started, new ApiError(415, "unsupported_media_type",
                     "send the payload as application/json"));
             return;
         }
@@ -151,11 +155,11 @@ public final class HookHandler implements Handler<RoutingContext> {
         try {
             plan = TriggerPlanner.plan(receiver.spec(), request, body.orThrow());
         } catch (InvalidPayloadException e) {
-            reject(http, "invalid", new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
+            reject(http, "invalid", started, new ApiError(400, "invalid_payload", e.getMessage(), e.errors()));
             return;
         }
         if (plan instanceof TriggerPlan.Nothing nothing) {
-            count("nothing_to_do");
+            count("nothing_to_do", started);
             LOG.atInfo().addKeyValue("receiver", receiver.id()).log("Nothing to do: {}", nothing.reason());
             json(http, 200, new JsonObject().put("receiver", receiver.id()).put("eventIds", new JsonArray())
                     .put("message", nothing.reason()));
@@ -164,7 +168,8 @@ public final class HookHandler implements Handler<RoutingContext> {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             http.response().putHeader("Retry-After", "1");
-            reject(http, "overloaded", new ApiError(503, "unavailable", "too many requests in flight; retry later"));
+            reject(http, "overloaded", started,
+                    new ApiError(503, "unavailable", "too many requests in flight; retry later"));
             return;
         }
         TriggerPlan.Events events = (TriggerPlan.Events) plan;
@@ -172,7 +177,7 @@ public final class HookHandler implements Handler<RoutingContext> {
         written(toWrite)
                 .onComplete(ar -> inFlight.decrementAndGet())
                 .onSuccess(done -> {
-                    count("accepted");
+                    count("accepted", started);
                     for (Event<?> event : toWrite) {
                         String target = event.key();
                         status.accepted(event, target);
@@ -185,7 +190,7 @@ public final class HookHandler implements Handler<RoutingContext> {
                     LOG.atWarn().addKeyValue("receiver", receiver.id())
                             .log("Kafka did not acknowledge {} event(s): {}", toWrite.size(), error.toString());
                     http.response().putHeader("Retry-After", "5");
-                    reject(http, "unavailable", new ApiError(503, "unavailable",
+                    reject(http, "unavailable", started, new ApiError(503, "unavailable",
                             "the event could not be stored; retry later"));
                 });
     }
@@ -313,8 +318,8 @@ public final class HookHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void reject(HttpServerRequest http, String outcome, ApiError error) {
-        count(outcome);
+    private void reject(HttpServerRequest http, String outcome, long started, ApiError error) {
+        count(outcome, started);
         error.send(http.response());
     }
 
@@ -326,8 +331,17 @@ public final class HookHandler implements Handler<RoutingContext> {
         http.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
-    private void count(String outcome) {
-        counters.computeIfAbsent(outcome,
-                o -> metrics.counter("winch_gateway_requests_total", "outcome", o)).increment();
+    /** {@code winch_gateway_requests_total} and {@code winch_gateway_request_seconds}, by outcome. */
+    private void count(String outcome, long started) {
+        Meters meters = this.meters.computeIfAbsent(outcome, o -> new Meters(
+                metrics.counter("winch_gateway_requests_total", "outcome", o),
+                Timer.builder("winch_gateway_request_seconds")
+                        .description("from the whole request read to the answer, waiting for Kafka included")
+                        .tag("outcome", o).register(metrics)));
+        meters.requests().increment();
+        meters.duration().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private record Meters(Counter requests, Timer duration) {
     }
 }
