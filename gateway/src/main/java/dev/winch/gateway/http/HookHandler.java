@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -85,7 +86,8 @@ public final class HookHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        handle(ctx.request(), ctx.pathParam("id"), body == null ? new byte[0] : body.getBytes());
+        // The router adds path parameters to the request's parameters: the query is what the sender sent.
+        handle(ctx.request(), ctx.pathParam("id"), ctx.queryParams(), body == null ? new byte[0] : body.getBytes());
     }
 
     /**
@@ -114,23 +116,24 @@ public final class HookHandler implements Handler<RoutingContext> {
         });
         request.endHandler(v -> {
             if (!exceeded[0]) {
-                handle(request, receiverId, body.getBytes());
+                handle(request, receiverId, request.params(), body.getBytes());
             }
         });
+        request.exceptionHandler(error -> LOG.debug("Request to {} broken off: {}", request.path(), error.toString()));
     }
 
-    private void handle(HttpServerRequest http, String receiverId, byte[] bytes) {
+    private void handle(HttpServerRequest http, String receiverId, MultiMap query, byte[] bytes) {
         try {
-            handleRequest(http, receiverId, bytes);
+            handleRequest(http, receiverId, query, bytes);
         } catch (RuntimeException e) {
             LOG.error("Unhandled error on {}", http.path(), e);
             new ApiError(500, "internal_error", "unexpected error").send(http.response());
         }
     }
 
-    private void handleRequest(HttpServerRequest http, String receiverId, byte[] bytes) {
+    private void handleRequest(HttpServerRequest http, String receiverId, MultiMap query, byte[] bytes) {
         long started = System.nanoTime();
-        HookRequest request = request(http, bytes);
+        HookRequest request = request(http, query, bytes);
         Body body = Body.parse(request.body());
         Optional<Receiver> found = receivers.find(receiverId)
                 .filter(receiver -> Authenticator.permits(receiver, request, body.json()));
@@ -243,9 +246,9 @@ public final class HookHandler implements Handler<RoutingContext> {
         return events;
     }
 
-    private static HookRequest request(HttpServerRequest http, byte[] body) {
+    private static HookRequest request(HttpServerRequest http, MultiMap params, byte[] body) {
         Map<String, String> query = new HashMap<>();
-        http.params().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+        params.forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
         Map<String, String> headers = new HashMap<>();
         http.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         String remote = http.remoteAddress() == null ? "" : http.remoteAddress().hostAddress();
