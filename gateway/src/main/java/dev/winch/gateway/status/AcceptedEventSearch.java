@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -98,6 +99,10 @@ public final class AcceptedEventSearch {
                     }
                     return done;
                 });
+            }
+            if (!remaining.isEmpty()) {
+                // Not read to the end: "not found" would be a guess.
+                throw new TimeoutException("the command topics could not be read within " + TIMEOUT.toSeconds() + " s");
             }
             return Optional.empty();
         }
