@@ -1,7 +1,7 @@
 package dev.winch.bench;
 
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.WinchTopics;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.GatewayConfig;
 import dev.winch.gateway.GatewayService;
@@ -13,17 +13,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The pieces the scaler and upgrader benchmarks share, in one JVM: a real KRaft broker (the testkit's
@@ -53,7 +47,7 @@ final class ServiceStack implements AutoCloseable {
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         SandboxKubernetes kubernetes;
         try {
-            createTopics(kafka.bootstrapServers());
+            WinchTopics.create(kafka.bootstrapServers(), PARTITIONS);
             kubernetes = SandboxKubernetes.start();
         } catch (Exception | Error e) {
             kafka.close();
@@ -144,20 +138,6 @@ final class ServiceStack implements AutoCloseable {
             kubernetes.close();
         } finally {
             kafka.close();
-        }
-    }
-
-    /** The topics as the local stack creates them: receivers compacted, 3 partitions and a dead-letter topic each. */
-    private static void createTopics(String bootstrapServers) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-            for (String topic : Topics.EVENT_TOPICS) {
-                topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
-                topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -145,11 +145,10 @@ public final class GatewayService {
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));
         router.errorHandler(405, ctx -> new ApiError(405, "method_not_allowed", "method not allowed here").send(ctx));
-        router.errorHandler(413, ctx -> new ApiError(413, "payload_too_large",
-                "the body is larger than " + config.maxBodyBytes() + " bytes").send(ctx));
+        router.errorHandler(413, ctx -> ApiError.payloadTooLarge(config.maxBodyBytes()).send(ctx));
         router.errorHandler(500, ctx -> {
             LOG.error("Unhandled error on {}", ctx.request().path(), ctx.failure());
-            new ApiError(500, "internal_error", "unexpected error").send(ctx);
+            ApiError.internal().send(ctx);
         });
         return router;
     }

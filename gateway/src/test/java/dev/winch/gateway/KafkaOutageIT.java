@@ -87,6 +87,7 @@ class KafkaOutageIT {
                 }
                 HttpResponse<String> kept = http.send(status(gateway, acknowledged.iterator().next()));
                 assertThat(kept.statusCode()).as("a status the replica keeps needs no Kafka").isEqualTo(200);
+                assertApiError(http.send(status(gateway, "not-an-event-id")), 404, "not_found");
                 // Bounded: the producer gives up after its delivery timeout, or max.block.ms per queued send.
                 LOG.info("Kafka down: requests answered 503 with Retry-After after {} ms", answeredAfterMs);
 

@@ -1,7 +1,7 @@
 package dev.winch.local;
 
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.WinchTopics;
 import dev.winch.common.runtime.Logging;
 import dev.winch.testkit.EmbeddedKafkaBroker;
 import dev.winch.testkit.SandboxKubernetes;
@@ -29,10 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The whole Winch stack on one machine: a real Kafka broker (KRaft, in this JVM), a sandbox Kubernetes API when
@@ -286,22 +282,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Creates every Winch topic (three partitions each, receivers compacted); existing ones are kept. */
     public static void createTopics(String bootstrapServers) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-            for (String topic : Topics.EVENT_TOPICS) {
-                topics.add(new NewTopic(topic, 3, (short) 1));
-                topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));
-            }
-            try {
-                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
+        WinchTopics.create(bootstrapServers, 3);
     }
 
     static Optional<Path> existingKubeconfig(Map<String, String> env) {

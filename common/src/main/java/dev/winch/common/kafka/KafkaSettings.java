@@ -59,6 +59,19 @@ public final class KafkaSettings {
         return config;
     }
 
+    /**
+     * A consumer without a group, for readers that assign partitions and seek themselves (followers of a whole
+     * topic, searches): no commits, values as bytes.
+     */
+    public static Map<String, Object> reader(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return config;
+    }
+
     public static Map<String, String> admin(String bootstrapServers) {
         Map<String, String> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

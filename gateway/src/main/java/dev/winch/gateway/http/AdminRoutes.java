@@ -22,7 +22,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The admin API under {@code /api/v1}: receivers (create, list, get, update, delete) and the delivery status of
@@ -167,6 +169,11 @@ public final class AdminRoutes {
             event(ctx, known.get());
             return;
         }
+        if (!isUuid(id)) {
+            // Every event id the gateway gives out is a UUID: nothing to search the topics for.
+            notKept(ctx, id);
+            return;
+        }
         search.find(id).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.response().putHeader("Retry-After", "5");
@@ -175,10 +182,21 @@ public final class AdminRoutes {
                 event(ctx, status.remember(ar.result().get()));
             } else {
                 // Results may have arrived while searching.
-                status.find(id).ifPresentOrElse(event -> event(ctx, event), () -> new ApiError(404, "not_found",
-                        "no event '" + id + "' among the events this gateway keeps").send(ctx));
+                status.find(id).ifPresentOrElse(event -> event(ctx, event), () -> notKept(ctx, id));
             }
         });
+    }
+
+    private static void notKept(RoutingContext ctx, String id) {
+        new ApiError(404, "not_found", "no event '" + id + "' among the events this gateway keeps").send(ctx);
+    }
+
+    private static boolean isUuid(String id) {
+        try {
+            return UUID.fromString(id).toString().equals(id.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void event(RoutingContext ctx, EventStatusStore.EventStatus event) {

@@ -42,6 +42,16 @@ public record ApiError(int code, String error, String message, List<FieldError> 
                 .end(toJson().encode());
     }
 
+    /** A body over the limit, whether its length was declared or found while reading it. */
+    public static ApiError payloadTooLarge(int maxBodyBytes) {
+        return new ApiError(413, "payload_too_large", "the body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    /** A failure of the gateway itself; the cause goes to the log, never to the sender. */
+    public static ApiError internal() {
+        return new ApiError(500, "internal_error", "unexpected error");
+    }
+
     public static ApiError notFound() {
         // The same answer for an unknown receiver and a wrong token, so receiver ids cannot be probed.
         return new ApiError(404, "not_found", "no such receiver, or wrong credentials");

@@ -127,7 +127,7 @@ public final class HookHandler implements Handler<RoutingContext> {
             handleRequest(http, receiverId, query, bytes);
         } catch (RuntimeException e) {
             LOG.error("Unhandled error on {}", http.path(), e);
-            new ApiError(500, "internal_error", "unexpected error").send(http.response());
+            ApiError.internal().send(http.response());
         }
     }
 
@@ -268,7 +268,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     }
 
     private void tooLarge(HttpServerResponse response) {
-        new ApiError(413, "payload_too_large", "the body is larger than " + maxBodyBytes + " bytes").send(response);
+        ApiError.payloadTooLarge(maxBodyBytes).send(response);
     }
 
     private static boolean isJson(String contentType) {

@@ -1,6 +1,7 @@
 package dev.winch.gateway.status;
 
 import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.KafkaSettings;
 import dev.winch.gateway.status.EventStatusStore.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,8 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Finds an event another replica accepted by reading the newest records of the command topics, on demand.
@@ -109,14 +108,11 @@ public final class AcceptedEventSearch {
     }
 
     private Map<String, Object> config() {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-event-search",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, Object> config = KafkaSettings.reader(bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-event-search");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        return config;
     }
 }

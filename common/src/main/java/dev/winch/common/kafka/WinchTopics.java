@@ -1,0 +1,43 @@
+package dev.winch.common.kafka;
+
+import dev.winch.common.event.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates every Winch topic on a single-broker cluster, as the local run and the benchmarks need them: each event
+ * topic with its partitions and a one-partition dead-letter topic, {@code winch.receivers} compacted. Topics that
+ * exist are kept. (docker-compose and Kubernetes create theirs with Kafka's own tools.)
+ */
+public final class WinchTopics {
+
+    private WinchTopics() {
+    }
+
+    public static void create(String bootstrapServers, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<NewTopic> topics = new ArrayList<>();
+            topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            for (String topic : Topics.EVENT_TOPICS) {
+                topics.add(new NewTopic(topic, partitions, (short) 1));
+                topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));
+            }
+            try {
+                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}
