@@ -12,6 +12,7 @@ import java.util.Optional;
  * The gateway's configuration.
  *
  * @param httpPort          {@code WINCH_HTTP_PORT}: webhooks and the admin API
+ * @param httpHost          {@code WINCH_HTTP_HOST}: the address webhooks and the admin API are served on
  * @param receiversFile     {@code WINCH_RECEIVERS_FILE}: receivers declared in a YAML or JSON file
  * @param adminToken        {@code WINCH_ADMIN_TOKEN}: bearer token of the admin API
  * @param publicUrl         {@code WINCH_PUBLIC_URL}: the base of trigger URLs shown by the admin API
@@ -24,6 +25,7 @@ import java.util.Optional;
 public record GatewayConfig(
         RuntimeConfig runtime,
         int httpPort,
+        String httpHost,
         Optional<Path> receiversFile,
         Optional<Secret> adminToken,
         Optional<String> publicUrl,
@@ -39,6 +41,7 @@ public record GatewayConfig(
                 // Hook requests are measured by the gateway itself (winch_gateway_request_seconds).
                 RuntimeConfig.fromEnv("gateway", env, false),
                 env.port("WINCH_HTTP_PORT", 8080),
+                env.bindAddress("WINCH_HTTP_HOST", RuntimeConfig.ALL_INTERFACES),
                 env.readableFile("WINCH_RECEIVERS_FILE"),
                 env.secret("WINCH_ADMIN_TOKEN"),
                 env.uri("WINCH_PUBLIC_URL").map(uri -> uri.toString().replaceAll("/+$", "")),

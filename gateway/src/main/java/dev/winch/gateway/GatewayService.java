@@ -70,7 +70,7 @@ public final class GatewayService {
                 })
                 .compose(v -> runtime.vertx().createHttpServer()
                         .requestHandler(requestHandler())
-                        .listen(config.httpPort(), "0.0.0.0"))
+                        .listen(config.httpPort(), config.httpHost()))
                 .map(server -> {
                     runtime.onClose(server::close);
                     return server.actualPort();

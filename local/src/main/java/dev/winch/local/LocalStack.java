@@ -35,7 +35,9 @@ import sun.misc.Signal;
  * no kubeconfig is found, and the five services, each from its own runnable jar in a child process.
  * Ctrl-C stops the services (SIGTERM, so they finish in-flight work and commit), then the broker and the sandbox.
  *
- * <p>Environment: {@code WINCH_LOCAL_HTTP_PORT} (gateway, default 8080), {@code WINCH_LOCAL_SANDBOX_PORT}
+ * <p>Environment: {@code WINCH_LOCAL_HTTP_PORT} (gateway, default 8080), {@code WINCH_LOCAL_HOST} (the address
+ * every service listens on, default {@code 127.0.0.1}: a local run is not reachable from other machines unless
+ * asked), {@code WINCH_LOCAL_SANDBOX_PORT}
  * (sandbox API, default 0: a free port), {@code KUBECONFIG} (use that cluster instead of the sandbox).
  */
 public final class LocalStack implements AutoCloseable {
@@ -53,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<Thread> pumps = new ArrayList<>();
     private EmbeddedKafkaBroker kafka;
     private SandboxKubernetes sandbox;
+    private String host = "127.0.0.1";
 
     LocalStack(Path home, PrintStream out) {
         this.home = home;
@@ -94,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         int httpPort = Integer.parseInt(env.getOrDefault("WINCH_LOCAL_HTTP_PORT", "8080"));
+        host = env.getOrDefault("WINCH_LOCAL_HOST", "127.0.0.1");
         Optional<Path> kubeconfig = existingKubeconfig(env);
         if (kubeconfig.isEmpty()) {
             int sandboxPort = Integer.parseInt(env.getOrDefault("WINCH_LOCAL_SANDBOX_PORT", "0"));
@@ -140,8 +144,10 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put("KUBECONFIG", kubeconfig.get().toString());
             int management = freePort();
             serviceEnv.put("WINCH_MANAGEMENT_PORT", String.valueOf(management));
+            serviceEnv.put("WINCH_MANAGEMENT_HOST", host);
             if (service.equals("gateway")) {
                 serviceEnv.put("WINCH_HTTP_PORT", String.valueOf(httpPort));
+                serviceEnv.put("WINCH_HTTP_HOST", host);
                 serviceEnv.put("WINCH_RECEIVERS_FILE", receivers.toString());
             }
             managementPorts.put(service, management);
@@ -205,10 +211,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static boolean ready(HttpClient http, int port) {
+    private boolean ready(HttpClient http, int port) {
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                            URI.create(url(port) + "/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -219,13 +225,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private String url(int port) {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     private void printBanner(int httpPort, String token) {
-        String gateway = "http://localhost:" + httpPort;
+        String gateway = url(httpPort);
         out.println();
         out.println("Winch is running.");
         out.println("  gateway:      " + gateway + "   (POST /hooks/{id})");
         managementPorts.forEach((service, port) ->
-                out.println(String.format("  %-13s http://localhost:%d/health/ready  /metrics", service + ":", port)));
+                out.println(String.format("  %-13s %s/health/ready  /metrics", service + ":", url(port))));
         if (sandbox != null) {
             out.println("  sandbox API:  " + sandbox.url() + "   (SANDBOX, not a real cluster)");
             out.println("    kubectl --server " + sandbox.url() + " --insecure-skip-tls-verify get deployments -n demo -o wide");

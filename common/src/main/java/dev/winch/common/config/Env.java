@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
 public final class Env {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     private final Map<String, String> variables;
     private final List<String> problems = new ArrayList<>();
@@ -130,6 +134,34 @@ public final class Env {
             }
             return true;
         });
+    }
+
+    /**
+     * An address to listen on: an IPv4 or IPv6 literal ({@code 0.0.0.0}, {@code 127.0.0.1}, {@code ::}) or a host
+     * name ({@code localhost}). Checked by its syntax only: resolving a name here would wait on DNS at start.
+     */
+    public String bindAddress(String name, String defaultValue) {
+        String value = string(name, defaultValue);
+        if (IPV4.matcher(value).matches() || isIpv6Literal(value)
+                || (HOST_NAME.matcher(value).matches() && !value.matches("[0-9.]+"))) {
+            return value;
+        }
+        problems.add(name + " must be an IP address or a host name to listen on, got '" + value + "'");
+        return defaultValue;
+    }
+
+    private static boolean isIpv6Literal(String value) {
+        if (!value.contains(":") || !value.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            // A string with a colon is parsed as an IPv6 literal, never looked up (an IPv4-mapped one, ::ffff:a.b.c.d,
+            // comes back as the IPv4 address).
+            java.net.InetAddress.getByName(value);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public Optional<URI> uri(String name) {

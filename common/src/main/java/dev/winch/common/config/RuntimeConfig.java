@@ -8,6 +8,7 @@ import java.time.Duration;
  * @param serviceName        the service, e.g. {@code upgrader}; names the consumer group and the metrics
  * @param kafkaBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}
  * @param managementPort     {@code WINCH_MANAGEMENT_PORT}: health and metrics
+ * @param managementHost     {@code WINCH_MANAGEMENT_HOST}: the address the management server listens on
  * @param logFormat          {@code WINCH_LOG_FORMAT}: plain or json
  * @param workerPoolSize     {@code WINCH_WORKER_POOL_SIZE}: threads for blocking calls (Kubernetes, SMTP)
  * @param blockingTimeout    {@code WINCH_BLOCKING_TIMEOUT}: the most one blocking call may take
@@ -23,6 +24,7 @@ public record RuntimeConfig(
         String serviceName,
         String kafkaBootstrapServers,
         int managementPort,
+        String managementHost,
         LogFormat logFormat,
         int workerPoolSize,
         Duration blockingTimeout,
@@ -41,6 +43,8 @@ public record RuntimeConfig(
 
     public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String MANAGEMENT_PORT = "WINCH_MANAGEMENT_PORT";
+    /** All interfaces: what a container needs to be probed and scraped from outside. */
+    public static final String ALL_INTERFACES = "0.0.0.0";
 
     /** Reads the common variables; problems are left in {@code env} for the service config to report. */
     public static RuntimeConfig fromEnv(String serviceName, Env env) {
@@ -65,6 +69,7 @@ public record RuntimeConfig(
                 serviceName,
                 bootstrap,
                 env.port(MANAGEMENT_PORT, 9090),
+                env.bindAddress("WINCH_MANAGEMENT_HOST", ALL_INTERFACES),
                 env.choice("WINCH_LOG_FORMAT", LogFormat.class, LogFormat.PLAIN),
                 env.integer("WINCH_WORKER_POOL_SIZE", 8, 1, 256),
                 env.duration("WINCH_BLOCKING_TIMEOUT", Duration.ofSeconds(30), Duration.ofMillis(100)),

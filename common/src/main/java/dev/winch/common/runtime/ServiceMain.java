@@ -52,7 +52,7 @@ public final class ServiceMain {
             }
             Logging.flush();
         }, "winch-shutdown"));
-        runtime.startManagement("0.0.0.0")
+        runtime.startManagement(config.runtime().managementHost())
                 .compose(port -> starter.start(runtime, config))
                 .onSuccess(v -> {
                     runtime.markStarted();

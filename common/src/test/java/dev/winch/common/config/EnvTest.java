@@ -150,6 +150,29 @@ class EnvTest {
     }
 
     @Test
+    void acceptsAddressesAndHostNamesToListenOn() {
+        for (String good : new String[] {"0.0.0.0", "127.0.0.1", "10.1.2.3", "::", "::1", "fe80::1",
+                "::ffff:127.0.0.1", "localhost", "gateway.winch.svc.cluster.local"}) {
+            Env env = new Env(Map.of("WINCH_HTTP_HOST", good));
+            assertThat(env.bindAddress("WINCH_HTTP_HOST", "0.0.0.0")).as(good).isEqualTo(good);
+            assertThatCode(env::validate).as(good).doesNotThrowAnyException();
+        }
+        assertThat(new Env(Map.of()).bindAddress("WINCH_HTTP_HOST", "0.0.0.0")).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void rejectsWhatCannotBeListenedOn() {
+        for (String bad : new String[] {"256.1.1.1", "127.0.0", "1.2.3.4.5", "http://0.0.0.0", "0.0.0.0:8080",
+                "::g", "my host", "-gateway", "*"}) {
+            Env env = new Env(Map.of("WINCH_HTTP_HOST", bad));
+            assertThat(env.bindAddress("WINCH_HTTP_HOST", "0.0.0.0")).as(bad).isEqualTo("0.0.0.0");
+            assertThatThrownBy(env::validate).as(bad).isInstanceOfSatisfying(ConfigException.class,
+                    e -> assertThat(e.problems()).containsExactly("WINCH_HTTP_HOST must be an IP address or a host "
+                            + "name to listen on, got '" + bad + "'"));
+        }
+    }
+
+    @Test
     void acceptsOnlyReadableFiles(@TempDir Path dir) throws IOException {
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\n");
         Env env = new Env(Map.of("FILE", kubeconfig.toString(), "DIR", dir.toString(),

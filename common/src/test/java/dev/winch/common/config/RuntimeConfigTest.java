@@ -33,7 +33,7 @@ class RuntimeConfigTest {
         RuntimeConfig config = RuntimeConfig.fromEnv("scaler", env);
 
         assertThatCode(env::validate).doesNotThrowAnyException();
-        assertThat(config).isEqualTo(new RuntimeConfig("scaler", "localhost:9092", 9090, LogFormat.PLAIN, 8,
+        assertThat(config).isEqualTo(new RuntimeConfig("scaler", "localhost:9092", 9090, "0.0.0.0", LogFormat.PLAIN, 8,
                 Duration.ofSeconds(30), "winch-scaler", 64, 5, Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(20), true));
     }
@@ -50,6 +50,7 @@ class RuntimeConfigTest {
         Env env = new Env(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", "kafka-0.kafka:9092,kafka-1.kafka:9092"),
                 Map.entry("WINCH_MANAGEMENT_PORT", "0"),
+                Map.entry("WINCH_MANAGEMENT_HOST", "127.0.0.1"),
                 Map.entry("WINCH_LOG_FORMAT", "json"),
                 Map.entry("WINCH_WORKER_POOL_SIZE", "16"),
                 Map.entry("WINCH_BLOCKING_TIMEOUT", "PT1M"),
@@ -65,7 +66,7 @@ class RuntimeConfigTest {
 
         assertThatCode(env::validate).doesNotThrowAnyException();
         assertThat(config).isEqualTo(new RuntimeConfig("upgrader", "kafka-0.kafka:9092,kafka-1.kafka:9092", 0,
-                LogFormat.JSON, 16, Duration.ofMinutes(1), "winch-upgrader-blue", 4, 3, Duration.ofMillis(500),
+                "127.0.0.1", LogFormat.JSON, 16, Duration.ofMinutes(1), "winch-upgrader-blue", 4, 3, Duration.ofMillis(500),
                 Duration.ofSeconds(30), Duration.ZERO, false));
     }
 
@@ -76,12 +77,14 @@ class RuntimeConfigTest {
                 "KAFKA_BOOTSTRAP_SERVERS", "nohostport",
                 "WINCH_LOG_FORMAT", "xml",
                 "WINCH_RETRY_MAX_ATTEMPTS", "0",
-                "WINCH_BLOCKING_TIMEOUT", "soon"));
+                "WINCH_BLOCKING_TIMEOUT", "soon",
+                "WINCH_MANAGEMENT_HOST", "every interface"));
         RuntimeConfig.fromEnv("scaler", env);
 
         assertThatThrownBy(env::validate).isInstanceOfSatisfying(ConfigException.class, e -> {
-            assertThat(e.problems()).hasSize(5);
-            assertThat(e.getMessage()).contains("WINCH_MANAGEMENT_PORT", "'abc'", "KAFKA_BOOTSTRAP_SERVERS",
+            assertThat(e.problems()).hasSize(6);
+            assertThat(e.getMessage()).contains("WINCH_MANAGEMENT_HOST", "'every interface'",
+                    "WINCH_MANAGEMENT_PORT", "'abc'", "KAFKA_BOOTSTRAP_SERVERS",
                     "'nohostport'", "WINCH_LOG_FORMAT", "WINCH_RETRY_MAX_ATTEMPTS", "WINCH_BLOCKING_TIMEOUT");
         });
     }
