@@ -23,6 +23,8 @@ import dev.winch.scaler.kubernetes.Workloads;
 import dev.winch.scaler.kubernetes.WriteResult;
 import dev.winch.scaler.model.WorkloadState;
 import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.testkit.ServedApiVersions;
+import dev.winch.scaler.kubernetes.Hpas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -88,6 +90,14 @@ class TargetScalerMockTest {
     @AfterEach
     void stopKubernetes() {
         kubernetes.close();
+    }
+
+    /** Replaces the sandbox by one answering as an API server that serves only {@code versions}, seeded alike. */
+    private void onCluster(ServedApiVersions versions) {
+        kubernetes.close();
+        kubernetes = SandboxKubernetes.start(versions);
+        kubernetes.seedDemo();
+        client = kubernetes.client();
     }
 
     // ------------------------------------------------------------------------------------------- bounds
@@ -230,6 +240,66 @@ class TargetScalerMockTest {
                 .resource(hpa("web-sts", "StatefulSet", "web")).create();
 
         assertThat(scaleOne(up("e1", 1, 1, 5)).outcome()).isEqualTo(Outcome.APPLIED);
+    }
+
+    // ------------------------------------------------------------------------------------------- API versions
+
+    @Test
+    void scalesOnAClusterThatServesNoAutoscalingV2LikeKubernetes120() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1", "v2beta1", "v2beta2"));
+        assertThatThrownBy(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list())
+                .as("the sandbox answers as a 1.20 API server").hasMessageContaining("404");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesAWorkloadWithAnHpaOnAClusterThatServesNoAutoscalingV2() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1", "v2beta1", "v2beta2"));
+        Hpas.createV2beta2(client, NS, "web-cpu", "Deployment", "web");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "web-cpu");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAWorkloadWithAnHpaOnAClusterThatServesOnlyAutoscalingV1() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1"));
+        Hpas.createV1(client, NS, "web-cpu", "Deployment", "web");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "web-cpu");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void scalesAndRefusesAsBeforeOnTheNewestApiShape() throws Exception {
+        // 1.26 and later: v2beta2 is gone, v2 and v1 are served.
+        onCluster(new ServedApiVersions().serve("autoscaling", "v2", "v1"));
+        client.apps().deployments().inNamespace(NS).resource(deploymentNamed("api", 2, Map.of())).create();
+        Hpas.createV2(client, NS, "api-cpu", "Deployment", "api");
+
+        assertThat(scaleOne(up("e1", 1, 1, 5)).outcome()).isEqualTo(Outcome.APPLIED);
+        ActionResult refused = scaleOne(on(new WorkloadRef(NS, "deployment", "api"), up("e2", 1, 1, 5)));
+        assertThat(refused.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "api-cpu");
+    }
+
+    @Test
+    void scalesOnAClusterThatServesNoAutoscalingApiAtAll() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling"));
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(3);
     }
 
     // ------------------------------------------------------------------------------------------- exactly once
@@ -421,7 +491,8 @@ class TargetScalerMockTest {
     }
 
     private TargetScaler scaler(Workloads workloads) {
-        return new TargetScaler(workloads, new HorizontalPodAutoscalers(client, blocking), clock, "scaler-test",
+        return new TargetScaler(workloads, new HorizontalPodAutoscalers(client, blocking, clock, registry),
+                clock, "scaler-test",
                 registry, TargetScaler.AfterWrite.NONE);
     }
 
