@@ -17,6 +17,7 @@ import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
+import dev.winch.scaler.kubernetes.Hpas;
 import dev.winch.scaler.kubernetes.KubernetesWorkloads;
 import dev.winch.scaler.kubernetes.Workload;
 import dev.winch.scaler.kubernetes.Workloads;
@@ -24,7 +25,6 @@ import dev.winch.scaler.kubernetes.WriteResult;
 import dev.winch.scaler.model.WorkloadState;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.testkit.ServedApiVersions;
-import dev.winch.scaler.kubernetes.Hpas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -36,7 +36,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -213,8 +212,7 @@ class TargetScalerMockTest {
 
     @Test
     void refusesAWorkloadScaledByAHorizontalPodAutoscalerAndChangesNeither() throws Exception {
-        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("web-cpu", "Deployment", "web")).create();
+        HorizontalPodAutoscaler hpa = Hpas.createV2(client, NS, "web-cpu", "Deployment", "web");
 
         ActionResult result = scaleOne(up("e1", 1, 1, 5));
 
@@ -234,10 +232,8 @@ class TargetScalerMockTest {
 
     @Test
     void scalesAWorkloadWhenTheOnlyHpaTargetsAnother() throws Exception {
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("api-cpu", "Deployment", "api")).create();
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("web-sts", "StatefulSet", "web")).create();
+        Hpas.createV2(client, NS, "api-cpu", "Deployment", "api");
+        Hpas.createV2(client, NS, "web-sts", "StatefulSet", "web");
 
         assertThat(scaleOne(up("e1", 1, 1, 5)).outcome()).isEqualTo(Outcome.APPLIED);
     }
@@ -535,14 +531,6 @@ class TargetScalerMockTest {
                     .withController(true).build()).endMetadata();
         }
         return builder.build();
-    }
-
-    private static HorizontalPodAutoscaler hpa(String name, String kind, String target) {
-        return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                .withNewSpec().withMinReplicas(2).withMaxReplicas(10)
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind(kind).withName(target).endScaleTargetRef()
-                .endSpec().build();
     }
 
     /** Counts writes and runs {@code beforeWrite} (on the worker thread) before each. */

@@ -1,5 +1,7 @@
 package dev.winch.scaler.kubernetes;
 
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -11,9 +13,10 @@ public final class Hpas {
     private Hpas() {
     }
 
-    public static void createV2(KubernetesClient client, String namespace, String name, String kind, String target) {
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).resource(
-                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+    public static HorizontalPodAutoscaler createV2(KubernetesClient client, String namespace, String name, String kind,
+            String target) {
+        return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).resource(
+                new HorizontalPodAutoscalerBuilder()
                         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                         .withNewSpec().withMinReplicas(2).withMaxReplicas(10)
                         .withNewScaleTargetRef().withApiVersion("apps/v1").withKind(kind).withName(target)
