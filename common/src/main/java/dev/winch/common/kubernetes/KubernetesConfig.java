@@ -26,8 +26,10 @@ public record KubernetesConfig(Duration connectTimeout, Duration requestTimeout)
 
     /**
      * Reads the variables; problems are left in {@code env}. A connect and a request together must fit in
-     * {@code WINCH_BLOCKING_TIMEOUT}: otherwise the worker pool gives up on a call the client is still waiting for,
-     * and the call keeps a worker thread busy after its caller has moved on.
+     * {@code WINCH_BLOCKING_TIMEOUT}: otherwise the worker pool gives up on a call whose first attempt the client is
+     * still waiting for, and the call keeps a worker thread busy after its caller has moved on. (The client retries
+     * a failed connection or a 5xx with backoff, so a call can still outlast the bound; the bound is what the
+     * caller waits.)
      */
     public static KubernetesConfig fromEnv(Env env, RuntimeConfig runtime) {
         Duration connect = bounded(env, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
