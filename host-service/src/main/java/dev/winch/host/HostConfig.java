@@ -2,15 +2,17 @@ package dev.winch.host;
 
 import dev.winch.common.config.Env;
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.config.ServiceConfig;
+import dev.winch.common.kubernetes.KubernetesConfig;
+import dev.winch.common.kubernetes.KubernetesServiceConfig;
 import java.util.Map;
 
 /** The host service's configuration. */
-public record HostConfig(RuntimeConfig runtime) implements ServiceConfig {
+public record HostConfig(RuntimeConfig runtime, KubernetesConfig kubernetes) implements KubernetesServiceConfig {
 
     public static HostConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);
-        HostConfig config = new HostConfig(RuntimeConfig.fromEnv("host", env));
+        RuntimeConfig runtime = RuntimeConfig.fromEnv("host", env);
+        HostConfig config = new HostConfig(runtime, KubernetesConfig.fromEnv(env, runtime));
         env.validate();
         return config;
     }

@@ -10,7 +10,11 @@ public final class HostMain {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run(System.getenv(), HostConfig::fromEnv,
-                (runtime, config) -> new HostService(runtime, KubernetesClients.fromEnvironment()).start());
+        ServiceMain.run(System.getenv(), HostConfig::fromEnv, starter(KubernetesClients::fromEnvironment));
+    }
+
+    /** Builds the client with {@code clients} on the worker pool, then starts the host service with it. */
+    static ServiceMain.Starter<HostConfig> starter(KubernetesClients.Factory clients) {
+        return KubernetesClients.starter(clients, (runtime, config, client) -> new HostService(runtime, client).start());
     }
 }

@@ -10,7 +10,11 @@ public final class ScalerMain {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run(System.getenv(), ScalerConfig::fromEnv,
-                (runtime, config) -> new ScalerService(runtime, KubernetesClients.fromEnvironment(), config).start());
+        ServiceMain.run(System.getenv(), ScalerConfig::fromEnv, starter(KubernetesClients::fromEnvironment));
+    }
+
+    /** Builds the client with {@code clients} on the worker pool, then starts the scaler with it. */
+    static ServiceMain.Starter<ScalerConfig> starter(KubernetesClients.Factory clients) {
+        return KubernetesClients.starter(clients, (runtime, config, client) -> new ScalerService(runtime, client, config).start());
     }
 }

@@ -47,7 +47,8 @@ public final class ScalerService {
         this.runtime = runtime;
         this.config = config;
         this.scaler = new TargetScaler(new KubernetesWorkloads(client, runtime.blocking()),
-                new HorizontalPodAutoscalers(client, runtime.blocking()), runtime.clock(), config.instanceId(),
+                new HorizontalPodAutoscalers(client, runtime.blocking(), runtime.clock(), runtime.registry()),
+                runtime.clock(), config.instanceId(),
                 runtime.registry(), afterWrite);
         this.results = ResultReporter.of(runtime);
         KubernetesClients.attach(runtime, client);

@@ -7,6 +7,8 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.event.Topics;
+import dev.winch.common.kubernetes.KubernetesClients;
+import dev.winch.common.runtime.ServiceMain;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
@@ -59,7 +61,7 @@ final class ScalerFixture implements AutoCloseable {
     private final ResultsTail results;
     private final List<Instance> instances = new ArrayList<>();
 
-    /** A running scaler replica. */
+    /** A running scaler replica; {@code service} is null for one started as its main does. */
     record Instance(String id, ServiceRuntime runtime, ScalerService service) {
         void stop() throws Exception {
             runtime.close().await(30, TimeUnit.SECONDS);
@@ -83,14 +85,7 @@ final class ScalerFixture implements AutoCloseable {
 
     /** Starts a scaler replica in this test's consumer group. */
     Instance start(String instanceId, TargetScaler.AfterWrite afterWrite) throws Exception {
-        ScalerConfig config = ScalerConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "WINCH_MANAGEMENT_PORT", "0",
-                "WINCH_CONSUMER_GROUP", group,
-                "WINCH_INSTANCE_ID", instanceId,
-                "WINCH_RETRY_BACKOFF", "100ms",
-                "WINCH_RETRY_BACKOFF_MAX", "1s",
-                "WINCH_SHUTDOWN_TIMEOUT", "2s"));
+        ScalerConfig config = config(instanceId);
         ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
         ScalerService service = new ScalerService(runtime, newClient(), config, afterWrite);
         Instance instance = new Instance(instanceId, runtime, service);
@@ -104,8 +99,30 @@ final class ScalerFixture implements AutoCloseable {
         return start(instanceId, TargetScaler.AfterWrite.NONE);
     }
 
+    /**
+     * Starts a replica the way its process does: {@link ServiceMain}'s start with {@link ScalerMain}'s starter, which
+     * builds the Kubernetes client with {@code clients}. Returns once it started (its partitions may come later).
+     */
+    void startAsItsMainDoes(String instanceId, KubernetesClients.Factory clients) throws Exception {
+        ScalerConfig config = config(instanceId);
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        instances.add(new Instance(instanceId, runtime, null));
+        ServiceMain.start(runtime, "127.0.0.1", config, ScalerMain.starter(clients)).await(30, TimeUnit.SECONDS);
+    }
+
+    private ScalerConfig config(String instanceId) {
+        return ScalerConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "WINCH_MANAGEMENT_PORT", "0",
+                "WINCH_CONSUMER_GROUP", group,
+                "WINCH_INSTANCE_ID", instanceId,
+                "WINCH_RETRY_BACKOFF", "100ms",
+                "WINCH_RETRY_BACKOFF_MAX", "1s",
+                "WINCH_SHUTDOWN_TIMEOUT", "2s"));
+    }
+
     /** Each replica gets a client of its own: the runtime closes it on shutdown. */
-    private KubernetesClient newClient() {
+    KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                 .withMasterUrl(kubernetes.url()).withNamespace("default").build()).build();
     }

@@ -14,13 +14,16 @@ import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.testkit.WithKafka;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,24 @@ class ScalerServiceIT {
         assertThat(result.startedAt()).isNotNull();
         assertThat(result.finishedAt()).isAfterOrEqualTo(result.startedAt());
         assertThat(web().getSpec().getReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void startsAsItsMainDoesWithTheClientBuiltOffTheEventLoop() throws Exception {
+        AtomicReference<String> builtOn = new AtomicReference<>();
+        AtomicBoolean onEventLoop = new AtomicBoolean(true);
+        fixture.startAsItsMainDoes("main", settings -> {
+            builtOn.set(Thread.currentThread().getName());
+            onEventLoop.set(Context.isOnEventLoopThread());
+            return fixture.newClient();
+        });
+        Event<ServiceScaleRequested> request = up(id(), 1, 1, 5);
+
+        fixture.publish(request);
+
+        assertThat(awaitResult(request.id()).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(web().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(onEventLoop.get()).as("client built on %s", builtOn.get()).isFalse();
     }
 
     @Test

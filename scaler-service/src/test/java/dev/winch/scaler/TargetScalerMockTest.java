@@ -17,12 +17,14 @@ import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
+import dev.winch.scaler.kubernetes.Hpas;
 import dev.winch.scaler.kubernetes.KubernetesWorkloads;
 import dev.winch.scaler.kubernetes.Workload;
 import dev.winch.scaler.kubernetes.Workloads;
 import dev.winch.scaler.kubernetes.WriteResult;
 import dev.winch.scaler.model.WorkloadState;
 import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.testkit.ServedApiVersions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -34,7 +36,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -88,6 +89,14 @@ class TargetScalerMockTest {
     @AfterEach
     void stopKubernetes() {
         kubernetes.close();
+    }
+
+    /** Replaces the sandbox by one answering as an API server that serves only {@code versions}, seeded alike. */
+    private void onCluster(ServedApiVersions versions) {
+        kubernetes.close();
+        kubernetes = SandboxKubernetes.start(versions);
+        kubernetes.seedDemo();
+        client = kubernetes.client();
     }
 
     // ------------------------------------------------------------------------------------------- bounds
@@ -203,8 +212,7 @@ class TargetScalerMockTest {
 
     @Test
     void refusesAWorkloadScaledByAHorizontalPodAutoscalerAndChangesNeither() throws Exception {
-        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("web-cpu", "Deployment", "web")).create();
+        HorizontalPodAutoscaler hpa = Hpas.createV2(client, NS, "web-cpu", "Deployment", "web");
 
         ActionResult result = scaleOne(up("e1", 1, 1, 5));
 
@@ -224,12 +232,70 @@ class TargetScalerMockTest {
 
     @Test
     void scalesAWorkloadWhenTheOnlyHpaTargetsAnother() throws Exception {
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("api-cpu", "Deployment", "api")).create();
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS)
-                .resource(hpa("web-sts", "StatefulSet", "web")).create();
+        Hpas.createV2(client, NS, "api-cpu", "Deployment", "api");
+        Hpas.createV2(client, NS, "web-sts", "StatefulSet", "web");
 
         assertThat(scaleOne(up("e1", 1, 1, 5)).outcome()).isEqualTo(Outcome.APPLIED);
+    }
+
+    // ------------------------------------------------------------------------------------------- API versions
+
+    @Test
+    void scalesOnAClusterThatServesNoAutoscalingV2LikeKubernetes120() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1", "v2beta1", "v2beta2"));
+        assertThatThrownBy(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list())
+                .as("the sandbox answers as a 1.20 API server").hasMessageContaining("404");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesAWorkloadWithAnHpaOnAClusterThatServesNoAutoscalingV2() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1", "v2beta1", "v2beta2"));
+        Hpas.createV2beta2(client, NS, "web-cpu", "Deployment", "web");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "web-cpu");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAWorkloadWithAnHpaOnAClusterThatServesOnlyAutoscalingV1() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling", "v1"));
+        Hpas.createV1(client, NS, "web-cpu", "Deployment", "web");
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "web-cpu");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void scalesAndRefusesAsBeforeOnTheNewestApiShape() throws Exception {
+        // 1.26 and later: v2beta2 is gone, v2 and v1 are served.
+        onCluster(new ServedApiVersions().serve("autoscaling", "v2", "v1"));
+        client.apps().deployments().inNamespace(NS).resource(deploymentNamed("api", 2, Map.of())).create();
+        Hpas.createV2(client, NS, "api-cpu", "Deployment", "api");
+
+        assertThat(scaleOne(up("e1", 1, 1, 5)).outcome()).isEqualTo(Outcome.APPLIED);
+        ActionResult refused = scaleOne(on(new WorkloadRef(NS, "deployment", "api"), up("e2", 1, 1, 5)));
+        assertThat(refused.details()).containsEntry("failure", "hpa-managed").containsEntry("hpa", "api-cpu");
+    }
+
+    @Test
+    void scalesOnAClusterThatServesNoAutoscalingApiAtAll() throws Exception {
+        onCluster(new ServedApiVersions().serve("autoscaling"));
+
+        ActionResult result = scaleOne(up("e1", 1, 1, 5));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(3);
     }
 
     // ------------------------------------------------------------------------------------------- exactly once
@@ -421,7 +487,8 @@ class TargetScalerMockTest {
     }
 
     private TargetScaler scaler(Workloads workloads) {
-        return new TargetScaler(workloads, new HorizontalPodAutoscalers(client, blocking), clock, "scaler-test",
+        return new TargetScaler(workloads, new HorizontalPodAutoscalers(client, blocking, clock, registry),
+                clock, "scaler-test",
                 registry, TargetScaler.AfterWrite.NONE);
     }
 
@@ -464,14 +531,6 @@ class TargetScalerMockTest {
                     .withController(true).build()).endMetadata();
         }
         return builder.build();
-    }
-
-    private static HorizontalPodAutoscaler hpa(String name, String kind, String target) {
-        return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                .withNewSpec().withMinReplicas(2).withMaxReplicas(10)
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind(kind).withName(target).endScaleTargetRef()
-                .endSpec().build();
     }
 
     /** Counts writes and runs {@code beforeWrite} (on the worker thread) before each. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -61,10 +62,30 @@ public final class SandboxKubernetes implements AutoCloseable {
     return start(0);
   }
 
-  /** Starts on {@code port}, or a free port if it is 0 (the local run uses a fixed one). */
+  /**
+   * Starts on {@code port}, or a free port if it is 0 (the local run uses a fixed one). Discovery of
+   * {@code autoscaling} answers as a current API server (1.26 and later): {@code v2} and {@code v1}.
+   */
   public static SandboxKubernetes start(int port) {
+    return start(port, newestApiShape().around(new KubernetesCrudDispatcher()));
+  }
+
+  /** The API versions a current API server serves, where the mock server alone would answer no discovery. */
+  public static ServedApiVersions newestApiShape() {
+    return new ServedApiVersions().serve("autoscaling", "v2", "v1");
+  }
+
+  /**
+   * Starts on a free port, answering for the groups {@code versions} controls as an API server that serves only
+   * those versions would (the mock server alone serves every version of every group).
+   */
+  public static SandboxKubernetes start(ServedApiVersions versions) {
+    return start(0, versions.around(new KubernetesCrudDispatcher()));
+  }
+
+  private static SandboxKubernetes start(int port, Dispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName(HOST), port);
     } catch (UnknownHostException e) {

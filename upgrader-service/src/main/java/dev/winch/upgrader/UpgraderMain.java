@@ -10,7 +10,11 @@ public final class UpgraderMain {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run(System.getenv(), UpgraderConfig::fromEnv,
-                (runtime, config) -> new UpgraderService(runtime, config, KubernetesClients.fromEnvironment()).start());
+        ServiceMain.run(System.getenv(), UpgraderConfig::fromEnv, starter(KubernetesClients::fromEnvironment));
+    }
+
+    /** Builds the client with {@code clients} on the worker pool, then starts the upgrader with it. */
+    static ServiceMain.Starter<UpgraderConfig> starter(KubernetesClients.Factory clients) {
+        return KubernetesClients.starter(clients, (runtime, config, client) -> new UpgraderService(runtime, config, client).start());
     }
 }

@@ -30,6 +30,18 @@ public final class ServiceMain {
     private ServiceMain() {
     }
 
+    /**
+     * Starts the management server on {@code managementHost}, then the service. The starter is called on an event loop; what blocks at start
+     * runs on the worker pool: creating the Kafka producer (it resolves the bootstrap addresses and registers its
+     * MBeans) here, building clients in the starter ({@code KubernetesClients.starter}).
+     */
+    public static <C extends ServiceConfig> Future<?> start(ServiceRuntime runtime, String managementHost, C config,
+            Starter<C> starter) {
+        return runtime.startManagement(managementHost)
+                .compose(port -> runtime.blocking().call(runtime::publisher))
+                .compose(publisher -> starter.start(runtime, config));
+    }
+
     public static <C extends ServiceConfig> void run(Map<String, String> environment,
             Function<Map<String, String>, C> readConfig, Starter<C> starter) {
         C config;
@@ -52,8 +64,7 @@ public final class ServiceMain {
             }
             Logging.flush();
         }, "winch-shutdown"));
-        runtime.startManagement(config.runtime().managementHost())
-                .compose(port -> starter.start(runtime, config))
+        start(runtime, config.runtime().managementHost(), config, starter)
                 .onSuccess(v -> {
                     runtime.markStarted();
                     log.info("{} started; management on port {}; configuration {}",
