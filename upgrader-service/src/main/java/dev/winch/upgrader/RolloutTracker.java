@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>What is followed lives in memory only. A rollout superseded by a newer upgrade of the same workload in this
  * process is reported at once; one superseded by any other change is seen from its pod template (not from its
  * generation, which a replica count changed by an HPA or {@code kubectl scale} bumps too). A status is read only
- * once the controller has observed the workload's current generation. On shutdown every
- * rollout still followed gets a SKIPPED result saying tracking stopped; after a crash they get none (the APPLIED
- * result of the write is already published, and Kubernetes finishes or fails the rollout on its own).
+ * once the controller has observed the workload's current generation. On shutdown every rollout still followed
+ * gets a SKIPPED result saying tracking stopped; after a crash they get none (the APPLIED result of the write is
+ * already published, and Kubernetes finishes or fails the rollout on its own).
  */
 final class RolloutTracker {
 
