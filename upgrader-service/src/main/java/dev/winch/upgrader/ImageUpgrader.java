@@ -92,8 +92,8 @@ final class ImageUpgrader {
             Instant now = clock.instant();
             long generation = WorkloadOperations.generation(written);
             Rollout rollout = new Rollout(request.eventId(), causeType, request.push().receiverId(), ref, generation,
-                    plan.changes(), plan.restart(), now, now.plus(request.rolloutTimeout()),
-                    request.rollbackOnFailure());
+                    WorkloadOperations.fingerprint(written), plan.changes(), plan.restart(), now,
+                    now.plus(request.rolloutTimeout()), request.rollbackOnFailure());
             return new WorkloadOutcome(result(request, causeType, plan, Outcome.APPLIED, plan.reason(), generation,
                     started), rollout);
         }

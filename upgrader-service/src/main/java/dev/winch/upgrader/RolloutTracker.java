@@ -4,7 +4,7 @@ import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.upgrader.kubernetes.WorkloadOperations;
-import dev.winch.upgrader.model.ContainerChange;
+import dev.winch.upgrader.model.RollbackPlan;
 import dev.winch.upgrader.model.Rollout;
 import dev.winch.upgrader.model.RolloutObservation;
 import dev.winch.upgrader.model.RolloutStatus;
@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * soon as the write is done.
  *
  * <p>What is followed lives in memory only. A rollout superseded by a newer upgrade of the same workload in this
- * process is reported at once; one superseded by any other change is seen from its generation. On shutdown every
- * rollout still followed gets a SKIPPED result saying tracking stopped; after a crash they get none (the APPLIED
- * result of the write is already published, and Kubernetes finishes or fails the rollout on its own).
+ * process is reported at once; one superseded by any other change is seen from its pod template (not from its
+ * generation, which a replica count changed by an HPA or {@code kubectl scale} bumps too). A status is read only
+ * once the controller has observed the workload's current generation. On shutdown every rollout still followed
+ * gets a SKIPPED result saying tracking stopped; after a crash they get none (the APPLIED result of the write is
+ * already published, and Kubernetes finishes or fails the rollout on its own).
  */
 final class RolloutTracker {
 
@@ -209,12 +211,13 @@ final class RolloutTracker {
     record Rollback(boolean done, String sentence) {
     }
 
-    /** Sets the previous images again, unless the workload changed since the upgrade. Blocking. */
+    /**
+     * Sets the previous images again on the workload as it is now, as the rollout's {@link RollbackPlan} says: only
+     * while its pod template is still the upgrade's, and keeping every other change made since (a new replica
+     * count). The write carries the resourceVersion it was read at; on a conflict it reads and decides again.
+     * Blocking.
+     */
     Rollback rollBack(Rollout rollout) {
-        if (rollout.restart()) {
-            return new Rollback(false, "not rolled back: it was a restart of the same image, so there is no "
-                    + "previous image to return to");
-        }
         WorkloadRef ref = rollout.workload();
         for (int attempt = 1; ; attempt++) {
             Optional<HasMetadata> found = workloads.get(ref);
@@ -222,21 +225,21 @@ final class RolloutTracker {
                 return new Rollback(false, "not rolled back: " + ref.key() + " no longer exists");
             }
             HasMetadata workload = found.get();
-            if (WorkloadOperations.generation(workload) != rollout.generation()) {
-                return new Rollback(false, "not rolled back: its spec changed again since the upgrade");
+            RollbackPlan plan = rollout.rollback(WorkloadOperations.fingerprint(workload));
+            if (plan instanceof RollbackPlan.Keep keep) {
+                return new Rollback(false, "not rolled back: " + keep.reason());
             }
-            List<ContainerChange> reverted = WorkloadOperations.revert(workload, rollout.changes());
-            if (reverted.isEmpty()) {
-                return new Rollback(false, "not rolled back: no container runs the upgrade's image any more");
-            }
+            RollbackPlan.Restore restore = (RollbackPlan.Restore) plan;
+            WorkloadOperations.restore(workload, restore);
             try {
                 workloads.update(workload);
-                return new Rollback(true, "rolled back to " + String.join(", ", reverted.stream()
-                        .map(c -> c.container() + "=" + c.oldImage()).toList()));
+                return new Rollback(true, "rolled back to " + restore.describe());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                     return new Rollback(false, "the rollback was refused (" + e.getCode() + "): " + e.getMessage());
                 }
+                LOG.atDebug().addKeyValue("eventId", rollout.eventId()).addKeyValue("target", ref.key())
+                        .log("The rollback conflicted with another change; reading the workload again");
             }
         }
     }

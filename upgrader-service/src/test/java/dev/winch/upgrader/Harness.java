@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -50,7 +52,8 @@ final class Harness implements AutoCloseable {
     final SandboxKubernetes kubernetes = SandboxKubernetes.start();
     final MutableClock clock = new MutableClock(START);
     final List<ActionResult> results = new CopyOnWriteArrayList<>();
-    final WorkloadOperations workloads = new WorkloadOperations(kubernetes.client());
+    final WorkloadOperations workloads;
+    private final KubernetesClient upgraderClient;
     final RolloutTracker tracker;
     final PushHandler handler;
     private final WorkerExecutor executor = vertx.createSharedWorkerExecutor("upgrader-test", 4);
@@ -62,6 +65,19 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(int maxTracked) {
+        this(maxTracked, null);
+    }
+
+    /**
+     * @param upgraderRequests sees every request the upgrader sends before it is sent (null: none), so a test can
+     *                         make another change land between the upgrader's read and its write
+     */
+    Harness(int maxTracked, Interceptor upgraderRequests) {
+        upgraderClient = upgraderRequests == null ? kubernetes.client() : new KubernetesClientBuilder()
+                .withConfig(kubernetes.client().getConfiguration())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test", upgraderRequests))
+                .build();
+        workloads = new WorkloadOperations(upgraderClient);
         Blocking blocking = new Blocking(executor, Duration.ofSeconds(20));
         ResultSink sink = result -> {
             results.add(result);
@@ -182,6 +198,9 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
+        if (upgraderClient != kubernetes.client()) {
+            upgraderClient.close();
+        }
         kubernetes.close();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);

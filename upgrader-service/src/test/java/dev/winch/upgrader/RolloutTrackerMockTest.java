@@ -11,6 +11,7 @@ import dev.winch.common.event.ImagePushed.UpgradeTarget;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder;
@@ -19,16 +20,26 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Following rollouts to their end. The mock server runs no controllers, so each test plays the controller: it writes
- * the workload's status (observedGeneration, replica counts, conditions) and moves the clock.
+ * the workload's status (observedGeneration, replica counts, conditions) as a real controller would, lagging where
+ * a real one lags, and moves the clock.
+ *
+ * <p>{@code metadata.generation} cannot be set by a client, on the mock server as on a real one: the mock keeps its
+ * own and adds one on each write that changes anything outside metadata and status, which is what a real API
+ * server does for these workloads ({@code spec.replicas} included). Each test checks the generation a real server
+ * would show after each write ({@link #assertGeneration}), so a mock that stopped doing so fails here first.
  */
 class RolloutTrackerMockTest {
 
@@ -53,15 +64,31 @@ class RolloutTrackerMockTest {
                         timeoutSeconds, rollback));
     }
 
-    private long generation(WorkloadRef ref) {
-        return WorkloadOperations.generation(harness.get(ref));
+    /** The generation a real API server shows after the writes so far. */
+    private void assertGeneration(WorkloadRef ref, long expected) {
+        assertThat(WorkloadOperations.generation(harness.get(ref))).as("metadata.generation of %s", ref.key())
+                .isEqualTo(expected);
     }
 
-    /** Plays the Deployment controller: the status it would write for the current generation. */
-    private void deploymentStatus(int updated, int available, int total, String progressingReason) {
+    /** {@code kubectl scale}, or an HPA: the scale subresource, a spec change that leaves the pod template alone. */
+    private void scale(WorkloadRef ref, int replicas) {
+        if (ref.kind().equals("deployment")) {
+            harness.client().apps().deployments().inNamespace(NS).withName(ref.name()).scale(replicas);
+        } else {
+            harness.client().apps().statefulSets().inNamespace(NS).withName(ref.name()).scale(replicas);
+        }
+    }
+
+    private int replicas(WorkloadRef ref) {
+        return ((Deployment) harness.get(ref)).getSpec().getReplicas();
+    }
+
+    /** Plays the Deployment controller: the status it writes once it has acted on {@code observedGeneration}. */
+    private void deploymentStatus(long observedGeneration, int updated, int available, int total,
+            String progressingReason) {
         Deployment d = (Deployment) harness.get(WEB);
         DeploymentStatusBuilder status = new DeploymentStatusBuilder()
-                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withObservedGeneration(observedGeneration)
                 .withReplicas(total).withUpdatedReplicas(updated).withReadyReplicas(available)
                 .withAvailableReplicas(available);
         if (progressingReason != null) {
@@ -77,14 +104,15 @@ class RolloutTrackerMockTest {
     void aDeploymentRolloutIsReportedCompleteWithItsDurationOnceEveryReplicaIsUpdatedAndAvailable() {
         harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
         ActionResult applied = only(harness.handle(push(WEB, "2", null, null)));
-        assertThat(applied.details()).containsEntry("stage", "apply");
+        assertThat(applied.details()).containsEntry("stage", "apply").containsEntry("generation", "2");
+        assertGeneration(WEB, 2);
 
         assertThat(harness.poll()).as("the controller has not seen the change yet").isEmpty();
         harness.clock.advance(Duration.ofSeconds(20));
-        deploymentStatus(1, 1, 4, null);
+        deploymentStatus(2, 1, 1, 4, null);
         assertThat(harness.poll()).as("one of three replicas updated").isEmpty();
         harness.clock.advance(Duration.ofSeconds(22));
-        deploymentStatus(3, 3, 3, null);
+        deploymentStatus(2, 3, 3, 3, null);
 
         ActionResult done = only(harness.poll());
 
@@ -104,7 +132,7 @@ class RolloutTrackerMockTest {
     void aDeploymentPastItsProgressDeadlineIsReportedFailedAndKeepsItsNewImage() {
         harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
         harness.handle(push(WEB, "2", null, null));
-        deploymentStatus(1, 0, 4, "ProgressDeadlineExceeded");
+        deploymentStatus(2, 1, 0, 4, "ProgressDeadlineExceeded");
 
         ActionResult failed = only(harness.poll());
 
@@ -118,7 +146,7 @@ class RolloutTrackerMockTest {
     void aFailedRolloutIsRolledBackToThePreviousImageWhenTheReceiverAsksForIt() {
         harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
         harness.handle(push(WEB, "2", null, true));
-        deploymentStatus(1, 0, 4, "ProgressDeadlineExceeded");
+        deploymentStatus(2, 1, 0, 4, "ProgressDeadlineExceeded");
 
         ActionResult failed = only(harness.poll());
 
@@ -132,7 +160,7 @@ class RolloutTrackerMockTest {
     void aRolloutThatOutlivesTheReceiversTimeoutFails() {
         harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
         harness.handle(push(WEB, "2", 60, true));
-        deploymentStatus(1, 1, 4, null);
+        deploymentStatus(2, 1, 1, 4, null);
         harness.clock.advance(Duration.ofSeconds(59));
         assertThat(harness.poll()).isEmpty();
 
@@ -150,7 +178,7 @@ class RolloutTrackerMockTest {
     void aFailedRestartHasNoPreviousImageToRollBackTo() {
         harness.deployment(NS, "web", Map.of(), container("web", "team/web:latest"));
         harness.handle(push(WEB, "latest", null, true));
-        deploymentStatus(0, 0, 3, "ProgressDeadlineExceeded");
+        deploymentStatus(2, 0, 0, 3, "ProgressDeadlineExceeded");
 
         ActionResult failed = only(harness.poll());
 
@@ -166,14 +194,123 @@ class RolloutTrackerMockTest {
         Deployment edited = (Deployment) harness.get(WEB);
         edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("team/web:hotfix");
         harness.client().resource(edited).update();
+        assertGeneration(WEB, 3);
         harness.clock.advance(Duration.ofSeconds(120));
 
         ActionResult superseded = only(harness.poll());
 
         assertThat(superseded.outcome()).isEqualTo(Outcome.SKIPPED);
-        assertThat(superseded.reason()).startsWith("rollout of rollouts/deployment/web was superseded: its spec "
-                + "changed again after the upgrade");
+        assertThat(superseded.reason()).isEqualTo("rollout of rollouts/deployment/web was superseded: its pod "
+                + "template changed after the upgrade: container web runs team/web:hotfix instead of team/web:2");
         assertThat(harness.images(WEB)).containsEntry("web", "team/web:hotfix");
+    }
+
+    @Test
+    void aTemplateChangedBySomeoneElseThatThenFailsIsTheirsAndIsNotRolledBack() {
+        harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(WEB, "2", null, true));
+        Deployment edited = (Deployment) harness.get(WEB);
+        edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("team/web:hotfix");
+        harness.client().resource(edited).update();
+        assertGeneration(WEB, 3);
+        deploymentStatus(3, 1, 0, 4, "ProgressDeadlineExceeded");
+
+        ActionResult superseded = only(harness.poll());
+
+        assertThat(superseded.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(superseded.details()).doesNotContainKey("rolledBack");
+        assertThat(harness.images(WEB)).containsEntry("web", "team/web:hotfix");
+        assertGeneration(WEB, 3);
+    }
+
+    @Test
+    void aTemplateChangedOutsideTheImagesSupersedesTheRollout() {
+        harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(WEB, "2", null, true));
+        // kubectl set env deployment/web LOG_LEVEL=debug
+        Deployment edited = (Deployment) harness.get(WEB);
+        edited.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .setEnv(List.of(new EnvVar("LOG_LEVEL", "debug", null)));
+        harness.client().resource(edited).update();
+        assertGeneration(WEB, 3);
+
+        ActionResult superseded = only(harness.poll());
+
+        assertThat(superseded.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(superseded.reason()).isEqualTo("rollout of rollouts/deployment/web was superseded: its pod "
+                + "template changed after the upgrade: fields other than the images changed");
+    }
+
+    @Test
+    void aScaleDuringARolloutIsStillFollowedToCompleteAgainstTheNewReplicaCount() {
+        harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(WEB, "2", null, null));
+        assertGeneration(WEB, 2);
+        deploymentStatus(2, 1, 1, 4, null);
+        assertThat(harness.poll()).isEmpty();
+
+        scale(WEB, 5);
+        assertGeneration(WEB, 3);
+        assertThat(harness.poll()).as("the controller has not observed generation 3: its status is of 2").isEmpty();
+        deploymentStatus(3, 3, 3, 5, null);
+        assertThat(harness.poll()).as("3 of 5 replicas updated").isEmpty();
+        harness.clock.advance(Duration.ofSeconds(30));
+        deploymentStatus(3, 5, 5, 5, null);
+
+        ActionResult done = only(harness.poll());
+
+        assertThat(done.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(done.reason()).isEqualTo("rollout of rollouts/deployment/web completed in 30s: "
+                + "5 of 5 replicas updated and available");
+        assertThat(done.details()).containsEntry("generation", "2");
+        assertThat(harness.tracker.size()).isZero();
+    }
+
+    @Test
+    void aScaleDuringARolloutThatThenFailsIsRolledBackAndKeepsTheNewReplicaCount() {
+        harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(WEB, "2", null, true));
+        scale(WEB, 5);
+        assertGeneration(WEB, 3);
+        deploymentStatus(3, 2, 0, 6, "ProgressDeadlineExceeded");
+
+        ActionResult failed = only(harness.poll());
+
+        assertThat(failed.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(failed.reason()).isEqualTo("rollout of rollouts/deployment/web failed: ProgressDeadlineExceeded: "
+                + "ReplicaSet \"web-7c9f\" has timed out progressing.; rolled back to web=team/web:1");
+        assertThat(failed.details()).containsEntry("rolledBack", "true");
+        assertThat(harness.images(WEB)).containsEntry("web", "team/web:1");
+        assertThat(replicas(WEB)).isEqualTo(5);
+        assertGeneration(WEB, 4);
+    }
+
+    @Test
+    void aRollbackThatRacesAReplicaChangeIsWrittenAgainOnTheCurrentObject() {
+        AtomicBoolean scaleBeforeNextWrite = new AtomicBoolean();
+        harness.close();
+        harness = new Harness(100, new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                // an HPA writing between the rollback's read and its write: that write carries a stale resourceVersion
+                if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/web")
+                        && scaleBeforeNextWrite.compareAndSet(true, false)) {
+                    scale(WEB, 7);
+                }
+            }
+        });
+        harness.deployment(NS, "web", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(WEB, "2", null, true));
+        deploymentStatus(2, 1, 0, 4, "ProgressDeadlineExceeded");
+        scaleBeforeNextWrite.set(true);
+
+        ActionResult failed = only(harness.poll());
+
+        assertThat(scaleBeforeNextWrite).as("the replica change landed before the rollback's first write").isFalse();
+        assertThat(failed.reason()).endsWith("; rolled back to web=team/web:1");
+        assertThat(harness.images(WEB)).containsEntry("web", "team/web:1");
+        assertThat(replicas(WEB)).isEqualTo(7);
+        assertGeneration(WEB, 4);
     }
 
     @Test
@@ -197,17 +334,11 @@ class RolloutTrackerMockTest {
         WorkloadRef db = ref(NS, "statefulset", "db");
         harness.statefulSet(NS, "db", Map.of(), container("web", "team/web:1"));
         harness.handle(push(db, "2", null, null));
-        StatefulSet set = (StatefulSet) harness.get(db);
-        set.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(generation(db)).withReplicas(3)
-                .withReadyReplicas(3).withUpdatedReplicas(1).withCurrentRevision("db-1").withUpdateRevision("db-2")
-                .build());
-        harness.client().resource(set).updateStatus();
+        assertGeneration(db, 2);
+        statefulSetStatus(db, 2, 3, 1, "db-1");
         assertThat(harness.poll()).isEmpty();
 
-        set = (StatefulSet) harness.get(db);
-        set.getStatus().setUpdatedReplicas(3);
-        set.getStatus().setCurrentRevision("db-2");
-        harness.client().resource(set).updateStatus();
+        statefulSetStatus(db, 2, 3, 3, "db-2");
         ActionResult done = only(harness.poll());
 
         assertThat(done.outcome()).isEqualTo(Outcome.APPLIED);
@@ -215,12 +346,42 @@ class RolloutTrackerMockTest {
     }
 
     @Test
+    void aStatefulSetScaledDuringItsRolloutIsFollowedToCompleteAgainstTheNewReplicaCount() {
+        WorkloadRef db = ref(NS, "statefulset", "db");
+        harness.statefulSet(NS, "db", Map.of(), container("web", "team/web:1"));
+        harness.handle(push(db, "2", null, null));
+        statefulSetStatus(db, 2, 3, 1, "db-1");
+        scale(db, 4);
+        assertGeneration(db, 3);
+        assertThat(harness.poll()).as("status of generation 2 while the spec is at 3").isEmpty();
+        statefulSetStatus(db, 3, 3, 3, "db-1");
+        assertThat(harness.poll()).as("3 of 4 pods ready").isEmpty();
+
+        statefulSetStatus(db, 3, 4, 4, "db-2");
+        ActionResult done = only(harness.poll());
+
+        assertThat(done.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(done.reason()).endsWith("4 of 4 pods updated and ready");
+    }
+
+    /** Plays the StatefulSet controller, rolling revision db-2 out over db-1. */
+    private void statefulSetStatus(WorkloadRef ref, long observedGeneration, int ready, int updated,
+            String currentRevision) {
+        StatefulSet set = (StatefulSet) harness.get(ref);
+        set.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(observedGeneration)
+                .withReplicas(Math.max(ready, updated)).withReadyReplicas(ready).withUpdatedReplicas(updated)
+                .withCurrentRevision(currentRevision).withUpdateRevision("db-2").build());
+        harness.client().resource(set).updateStatus();
+    }
+
+    @Test
     void aDaemonSetRolloutCompletesWhenEveryScheduledPodIsUpdatedAndAvailable() {
         WorkloadRef agent = ref(NS, "daemonset", "agent");
         harness.daemonSet(NS, "agent", Map.of(), container("web", "team/web:1"));
         harness.handle(push(agent, "2", null, null));
+        assertGeneration(agent, 2);
         DaemonSet set = (DaemonSet) harness.get(agent);
-        set.setStatus(new DaemonSetStatusBuilder().withObservedGeneration(generation(agent))
+        set.setStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
                 .withDesiredNumberScheduled(3).withCurrentNumberScheduled(3).withUpdatedNumberScheduled(3)
                 .withNumberReady(3).withNumberAvailable(3).withNumberMisscheduled(0).build());
         harness.client().resource(set).updateStatus();
@@ -238,8 +399,9 @@ class RolloutTrackerMockTest {
         created.getSpec().setUpdateStrategy(new DaemonSetUpdateStrategyBuilder().withType("OnDelete").build());
         harness.client().resource(created).update();
         harness.handle(push(agent, "2", null, null));
+        assertGeneration(agent, 3);
         DaemonSet set = (DaemonSet) harness.get(agent);
-        set.setStatus(new DaemonSetStatusBuilder().withObservedGeneration(generation(agent))
+        set.setStatus(new DaemonSetStatusBuilder().withObservedGeneration(3L)
                 .withDesiredNumberScheduled(3).withNumberMisscheduled(0).withCurrentNumberScheduled(3)
                 .withNumberReady(3).build());
         harness.client().resource(set).updateStatus();

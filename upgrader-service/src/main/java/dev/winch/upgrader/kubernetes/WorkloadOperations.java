@@ -1,9 +1,14 @@
 package dev.winch.upgrader.kubernetes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
 import dev.winch.upgrader.model.ContainerChange;
 import dev.winch.upgrader.model.LabelSelectors;
+import dev.winch.upgrader.model.PodTemplateFingerprint;
+import dev.winch.upgrader.model.RollbackPlan;
 import dev.winch.upgrader.model.RolloutObservation;
 import dev.winch.upgrader.model.RolloutStrategy;
 import dev.winch.upgrader.model.UpgradePlan;
@@ -30,10 +35,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +60,8 @@ public final class WorkloadOperations {
     /** The pod-template annotation {@code kubectl rollout restart} sets; changing it rolls the pods. */
     public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     private static final List<String> KINDS = List.of("deployment", "statefulset", "daemonset");
+    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final KubernetesClient client;
 
@@ -166,30 +177,49 @@ public final class WorkloadOperations {
     }
 
     /**
-     * Sets the previous images again on the containers that still run what the upgrade set.
-     *
-     * @return the containers set back; empty when none still ran the upgrade's image
+     * Sets the containers the rollback plan names back to their previous images, on the object as read: whatever else
+     * it carries (a replica count someone set since the upgrade) is written back unchanged.
      */
-    public static List<ContainerChange> revert(HasMetadata workload, List<ContainerChange> changes) {
+    public static void restore(HasMetadata workload, RollbackPlan.Restore plan) {
         PodTemplateSpec template = template(workload);
-        List<ContainerChange> reverted = new ArrayList<>();
-        for (ContainerChange change : changes) {
-            Optional<Container> container = container(template, change.container());
-            if (container.isPresent() && change.newImage().equals(container.get().getImage())) {
-                container.get().setImage(change.oldImage());
-                reverted.add(change);
-            }
+        for (ContainerChange change : plan.containers()) {
+            container(template, change.container()).ifPresent(c -> c.setImage(change.oldImage()));
         }
-        return reverted;
+    }
+
+    /**
+     * The pod template's fingerprint: a SHA-256 of its canonical JSON (keys sorted, so two reads of one template
+     * agree), its images and its restart annotation.
+     */
+    public static PodTemplateFingerprint fingerprint(HasMetadata workload) {
+        PodTemplateSpec template = template(workload);
+        Map<String, String> images = new LinkedHashMap<>();
+        template.getSpec().getContainers().forEach(c -> images.put(c.getName(), c.getImage()));
+        Map<String, String> annotations = template.getMetadata() == null ? null
+                : template.getMetadata().getAnnotations();
+        return new PodTemplateFingerprint(digest(template), images,
+                annotations == null ? null : annotations.get(RESTARTED_AT));
+    }
+
+    private static String digest(PodTemplateSpec template) {
+        try {
+            // through plain maps, so that ORDER_MAP_ENTRIES_BY_KEYS sorts every level, labels and annotations too
+            Object tree = CANONICAL_JSON.convertValue(template, Object.class);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(CANONICAL_JSON.writeValueAsBytes(tree));
+            return HexFormat.of().formatHex(hash);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest a pod template", e);
+        }
     }
 
     /** The rollout state of the workload, as its status reports it. */
     public static RolloutObservation observe(HasMetadata workload) {
         long generation = generation(workload);
+        PodTemplateFingerprint template = fingerprint(workload);
         if (workload instanceof Deployment d) {
             DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
             DeploymentStrategy strategy = d.getSpec().getStrategy();
-            return new RolloutObservation("deployment", generation, number(s.getObservedGeneration()),
+            return new RolloutObservation("deployment", generation, number(s.getObservedGeneration()), template,
                     strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
                     replicas(d.getSpec().getReplicas()), number(s.getUpdatedReplicas()), number(s.getReadyReplicas()),
                     number(s.getAvailableReplicas()), number(s.getReplicas()), null, null, 0,
@@ -203,7 +233,7 @@ public final class WorkloadOperations {
             StatefulSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
             Integer partition = strategy == null || strategy.getRollingUpdate() == null ? null
                     : strategy.getRollingUpdate().getPartition();
-            return new RolloutObservation("statefulset", generation, number(s.getObservedGeneration()),
+            return new RolloutObservation("statefulset", generation, number(s.getObservedGeneration()), template,
                     strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
                     replicas(set.getSpec().getReplicas()), number(s.getUpdatedReplicas()),
                     number(s.getReadyReplicas()), number(s.getAvailableReplicas()), number(s.getReplicas()),
@@ -216,7 +246,7 @@ public final class WorkloadOperations {
         DaemonSet set = (DaemonSet) workload;
         DaemonSetStatus s = set.getStatus() == null ? new DaemonSetStatus() : set.getStatus();
         DaemonSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
-        return new RolloutObservation("daemonset", generation, number(s.getObservedGeneration()),
+        return new RolloutObservation("daemonset", generation, number(s.getObservedGeneration()), template,
                 strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
                 number(s.getDesiredNumberScheduled()), number(s.getUpdatedNumberScheduled()),
                 number(s.getNumberReady()), number(s.getNumberAvailable()), number(s.getCurrentNumberScheduled()),

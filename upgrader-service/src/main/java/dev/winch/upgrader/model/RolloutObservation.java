@@ -1,6 +1,7 @@
 package dev.winch.upgrader.model;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -8,11 +9,16 @@ import java.util.Optional;
  * its scheduled-pod counts ({@code desiredNumberScheduled}, {@code updatedNumberScheduled}, {@code numberReady},
  * {@code numberAvailable}, {@code currentNumberScheduled}).
  *
+ * <p>The counts are only about the current spec once {@code observedGeneration} has reached {@code generation}: until
+ * then they describe an older spec (e.g. the replica count before a scale), and nothing is decided from them.
+ *
  * @param kind               {@code deployment}, {@code statefulset} or {@code daemonset}
- * @param generation         {@code metadata.generation}: bumped by the API server on every spec change
- * @param observedGeneration the generation the controller has acted on
+ * @param generation         {@code metadata.generation}: bumped by the API server on every spec change, a replica
+ *                           count included
+ * @param observedGeneration the generation the controller has acted on ({@code status.observedGeneration})
+ * @param template           the pod template the workload has now
  * @param strategyType       {@code RollingUpdate}, {@code Recreate} or {@code OnDelete}
- * @param desired            replicas wanted
+ * @param desired            replicas wanted now ({@code spec.replicas}, which may have changed during the rollout)
  * @param updated            replicas at the newest template
  * @param ready              replicas ready
  * @param available          replicas available ({@code minReadySeconds} elapsed)
@@ -21,15 +27,16 @@ import java.util.Optional;
  * @param updateRevision     StatefulSet: the revision being rolled out, else null
  * @param partition          StatefulSet: the rolling-update partition, else 0
  */
-public record RolloutObservation(String kind, long generation, long observedGeneration, String strategyType,
-        int desired, int updated, int ready, int available, int total, String currentRevision,
-        String updateRevision, int partition, List<Condition> conditions) {
+public record RolloutObservation(String kind, long generation, long observedGeneration,
+        PodTemplateFingerprint template, String strategyType, int desired, int updated, int ready, int available,
+        int total, String currentRevision, String updateRevision, int partition, List<Condition> conditions) {
 
     /** A status condition. */
     public record Condition(String type, String status, String reason, String message) {
     }
 
     public RolloutObservation {
+        Objects.requireNonNull(template, "template");
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
 

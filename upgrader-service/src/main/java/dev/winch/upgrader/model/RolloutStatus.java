@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Where a rollout stands, judged the way {@code kubectl rollout status} judges it, from the workload's status and
- * the generation the upgrade wrote.
+ * the pod template the upgrade wrote.
  */
 public sealed interface RolloutStatus {
 
@@ -20,7 +20,7 @@ public sealed interface RolloutStatus {
     record Failed(String reason) implements RolloutStatus {
     }
 
-    /** The spec changed again after the upgrade wrote it: the rollout now rolls something newer. */
+    /** The pod template changed again after the upgrade wrote it: the rollout now rolls something newer. */
     record Superseded(String reason) implements RolloutStatus {
     }
 
@@ -29,17 +29,29 @@ public sealed interface RolloutStatus {
     }
 
     /**
+     * In this order: a different pod template supersedes the rollout (a changed replica count, strategy or any other
+     * spec field outside the template does not, although each bumps the generation); a status the controller wrote
+     * for an older generation decides nothing; then the kind's own rules, against the replica count wanted now.
+     *
      * @param o                 what the workload's status says now
      * @param writtenGeneration the generation the upgrade's write produced
+     * @param writtenTemplate   the pod template the upgrade's write produced
      */
-    static RolloutStatus evaluate(RolloutObservation o, long writtenGeneration) {
+    static RolloutStatus evaluate(RolloutObservation o, long writtenGeneration,
+            PodTemplateFingerprint writtenTemplate) {
         Objects.requireNonNull(o, "observation");
-        if (o.generation() > writtenGeneration) {
-            return new Superseded("its spec changed again after the upgrade (generation " + o.generation()
+        if (o.generation() < writtenGeneration) {
+            // generations only grow on one object: a lower one is another object under the same name
+            return new Superseded("it was deleted and created again after the upgrade (generation " + o.generation()
                     + ", the upgrade wrote " + writtenGeneration + ")");
         }
-        if (o.observedGeneration() < writtenGeneration) {
-            return new InProgress("waiting for the controller to observe generation " + writtenGeneration);
+        if (!o.template().sameTemplate(writtenTemplate)) {
+            return new Superseded("its pod template changed after the upgrade: "
+                    + o.template().changesSince(writtenTemplate));
+        }
+        if (o.observedGeneration() < o.generation()) {
+            return new InProgress("waiting for the controller to observe generation " + o.generation()
+                    + " (its status is of generation " + o.observedGeneration() + ")");
         }
         return switch (o.kind()) {
             case "deployment" -> deployment(o);
