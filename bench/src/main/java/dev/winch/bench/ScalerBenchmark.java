@@ -155,7 +155,7 @@ public final class ScalerBenchmark {
                     "WINCH_RATE_LIMIT_BURST", "1000000"));
             Map<String, String> scalerSettings = new HashMap<>(Map.of("WINCH_CONSUMER_GROUP", "bench-scaler",
                     "WINCH_INSTANCE_ID", "bench-scaler"));
-            Integer maxBatch = flags.optionalInteger("max-batch", 1, AppliedEvents.KEEP);
+            Integer maxBatch = flags.optionalInteger("max-batch", 1, ScalerConfig.MOST_BATCH);
             Integer pool = flags.optionalInteger("worker-pool", 1, 256);
             if (maxBatch != null) {
                 scalerSettings.put(ScalerConfig.MAX_BATCH, String.valueOf(maxBatch));
