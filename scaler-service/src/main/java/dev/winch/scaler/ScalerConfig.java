@@ -24,7 +24,7 @@ public record ScalerConfig(RuntimeConfig runtime, int maxBatch, String instanceI
 
     public static final String MAX_BATCH = "WINCH_SCALER_MAX_BATCH";
     public static final String INSTANCE_ID = "WINCH_INSTANCE_ID";
-    public static final int DEFAULT_MAX_BATCH = 100;
+    public static final int DEFAULT_MAX_BATCH = 200;
     /**
      * Every result of a write lists the ids folded into it ({@code foldedEventIds}), so the results of one write
      * grow with the square of its size: 500 requests make 500 results of about 20 KB each.

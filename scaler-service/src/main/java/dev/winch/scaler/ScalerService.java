@@ -29,8 +29,8 @@ import java.util.Map;
  * and one write ({@link TargetScaler}). Groups are different targets, so they run side by side; the handler
  * completes (and the offsets are committed) when every group is done and its results are stored. Two replicas in
  * one consumer group never hold the same partition, so one target is never scaled by two replicas at once; during a
- * rebalance, the resourceVersion on every write and the ids recorded with it keep a late write from being lost or
- * applied twice.
+ * rebalance, the resourceVersion on every write and the offsets and ids recorded with it keep a late write from
+ * being lost or applied twice.
  */
 public final class ScalerService {
 

@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class ScalerConfigTest {
 
     @Test
-    void defaultsToBatchesOfAHundredNamedAfterThePod() {
+    void defaultsToBatchesOfTwoHundredNamedAfterThePod() {
         ScalerConfig config = ScalerConfig.fromEnv(Map.of("HOSTNAME", "scaler-7d9f-x2k"));
 
-        assertThat(config.maxBatch()).isEqualTo(100);
-        assertThat(config.runtime().maxInFlight()).isEqualTo(200);
+        assertThat(config.maxBatch()).isEqualTo(200);
+        assertThat(config.runtime().maxInFlight()).isEqualTo(400);
         assertThat(config.instanceId()).isEqualTo("scaler-7d9f-x2k");
         assertThat(config.runtime().consumerGroup()).isEqualTo("winch-scaler");
     }
@@ -50,10 +50,9 @@ class ScalerConfigTest {
 
     @Test
     void refusesABatchLargerThanTheRecordsTheConsumerHolds() {
-        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "100",
-                "WINCH_CONSUMER_MAX_IN_FLIGHT", "64")))
+        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_CONSUMER_MAX_IN_FLIGHT", "64")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("WINCH_SCALER_MAX_BATCH (100) must not be above WINCH_CONSUMER_MAX_IN_FLIGHT "
+                .hasMessageContaining("WINCH_SCALER_MAX_BATCH (200) must not be above WINCH_CONSUMER_MAX_IN_FLIGHT "
                         + "(64): a batch is taken from the records the consumer holds");
     }
 }
