@@ -6,6 +6,7 @@ import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.RecordPosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,8 +91,27 @@ final class OneByOne {
 
     /** Every scale request on the topic, by key, each key's in partition order. */
     private static Map<String, List<Event<ServiceScaleRequested>>> read(String bootstrapServers) {
-        EventCodec codec = new EventCodec();
         Map<String, List<Event<ServiceScaleRequested>>> byKey = new HashMap<>();
+        forEachRequest(bootstrapServers, (record, request) ->
+                byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(request));
+        return byKey;
+    }
+
+    /** A request's record: its key (the target) and where it was written. */
+    record Placed(String key, RecordPosition position) {
+    }
+
+    /** Where each scale request on the topic was written, by event id (the first record, for an id seen twice). */
+    static Map<String, Placed> positions(String bootstrapServers) {
+        Map<String, Placed> positions = new HashMap<>();
+        forEachRequest(bootstrapServers, (record, request) -> positions.putIfAbsent(request.id(), new Placed(
+                record.key(), new RecordPosition(record.topic(), record.partition(), record.offset()))));
+        return positions;
+    }
+
+    private static void forEachRequest(String bootstrapServers,
+            BiConsumer<ConsumerRecord<String, byte[]>, Event<ServiceScaleRequested>> action) {
+        EventCodec codec = new EventCodec();
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -119,11 +140,10 @@ final class OneByOne {
                     if (event.data() instanceof ServiceScaleRequested) {
                         @SuppressWarnings("unchecked")
                         Event<ServiceScaleRequested> request = (Event<ServiceScaleRequested>) event;
-                        byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(request);
+                        action.accept(record, request);
                     }
                 }
             }
         }
-        return byKey;
     }
 }

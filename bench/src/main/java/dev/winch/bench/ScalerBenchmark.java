@@ -2,7 +2,9 @@ package dev.winch.bench;
 
 import dev.winch.bench.HookClient.Answer;
 import dev.winch.common.event.ActionResult;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.scaler.ScalerConfig;
 import dev.winch.scaler.ScalerService;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * Deployments {@code bench/app-0..app-N} and {@code bench/burst} (1 replica each), the gateway with two
  * {@code scaleService} receivers per Deployment ({@code app-N-up}, {@code app-N-down}: amount 1, min 1, max 1000),
  * and one scaler, each service on its own ServiceRuntime. The write is observed with a watch on the Deployments:
- * the time a Deployment update first carries an event id in {@code winch.dev/applied-events}.
+ * the time a Deployment update first carries an event id in {@code winch.dev/applied-events} (which keeps the
+ * newest 20), or else first records in {@code winch.dev/applied-offsets} an offset at or beyond the event's record.
  *
  * <ul>
  *   <li><b>Part A</b>: plain POSTs (no body, as Rancher's receivers take them) spread over the Deployments, each
@@ -116,6 +120,9 @@ public final class ScalerBenchmark {
 
     /** Per event id: when a Deployment update carrying it was first seen. */
     private final Map<String, Instant> written = new ConcurrentHashMap<>();
+    /** Every Deployment update the watch saw, in order, with the offsets it records. */
+    private final List<Update> updates = new CopyOnWriteArrayList<>();
+    private String bootstrapServers;
     private final List<String> notes = new ArrayList<>();
     private final CpuMeter cpu = new CpuMeter();
     private final int cpus = Runtime.getRuntime().availableProcessors();
@@ -147,6 +154,7 @@ public final class ScalerBenchmark {
         progress.println("[bench] " + machine.summary());
         StringBuilder md = new StringBuilder();
         try (ServiceStack stack = ServiceStack.start(progress)) {
+            bootstrapServers = stack.bootstrapServers();
             seed(stack.kubernetes());
             int gatewayPort = stack.startGateway(Map.of(
                     "WINCH_RECEIVERS_FILE", receiversFile().toString(),
@@ -155,7 +163,7 @@ public final class ScalerBenchmark {
                     "WINCH_RATE_LIMIT_BURST", "1000000"));
             Map<String, String> scalerSettings = new HashMap<>(Map.of("WINCH_CONSUMER_GROUP", "bench-scaler",
                     "WINCH_INSTANCE_ID", "bench-scaler"));
-            Integer maxBatch = flags.optionalInteger("max-batch", 1, AppliedEvents.KEEP);
+            Integer maxBatch = flags.optionalInteger("max-batch", 1, ScalerConfig.MOST_BATCH);
             Integer pool = flags.optionalInteger("worker-pool", 1, 256);
             if (maxBatch != null) {
                 scalerSettings.put(ScalerConfig.MAX_BATCH, String.valueOf(maxBatch));
@@ -184,7 +192,8 @@ public final class ScalerBenchmark {
                     config.maxBatch(), config.runtime().workerPoolSize(), config.runtime().maxInFlight(),
                     ServiceStack.PARTITIONS));
             md.append("- Write time: when a watch on the Deployments first saw an update whose "
-                    + "`winch.dev/applied-events` holds the event id\n\n");
+                    + "`winch.dev/applied-events` holds the event id (the newest 20 of a write), or whose "
+                    + "`winch.dev/applied-offsets` reaches the offset of the event's record\n\n");
 
             HookClient http = new HookClient(gatewayPort, token);
             try (ResultsFollower results = new ResultsFollower(stack.bootstrapServers(), progress);
@@ -465,14 +474,46 @@ public final class ScalerBenchmark {
 
     /** Waits until every accepted request is seen written and has a result; returns how many are not. */
     private long awaitApplied(List<Answer> accepted, ResultsFollower results) throws InterruptedException {
-        ServiceStack.await(() -> accepted.stream().allMatch(a -> written.containsKey(a.eventId())
-                && !results.of(a.eventId()).isEmpty()), DRAIN_TIMEOUT_MILLIS);
+        // A result is published after its write: once all are in, every write has happened.
+        ServiceStack.await(() -> accepted.stream().allMatch(a -> !results.of(a.eventId()).isEmpty()),
+                DRAIN_TIMEOUT_MILLIS);
+        if (accepted.stream().anyMatch(a -> !written.containsKey(a.eventId()))) {
+            // Ids beyond the newest 20 of a write: found by their record's offset. The watch may trail the results.
+            Map<String, OneByOne.Placed> positions = OneByOne.positions(bootstrapServers);
+            ServiceStack.await(() -> {
+                accepted.forEach(a -> writtenByOffset(a.eventId(), positions.get(a.eventId())));
+                return accepted.stream().allMatch(a -> written.containsKey(a.eventId()));
+            }, 10_000);
+        }
         return accepted.stream().filter(a -> !written.containsKey(a.eventId())).count();
     }
 
+    /** One update the watch saw: of which Deployment ({@code namespace/deployment/name}, the record key's form). */
+    private record Update(String target, Instant at, Map<String, Long> offsets) {
+    }
+
     private void recordWrite(Deployment deployment, Instant at) {
-        for (String id : AppliedEvents.ids(deployment.getMetadata().getAnnotations())) {
+        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+        updates.add(new Update(deployment.getMetadata().getNamespace() + "/deployment/"
+                + deployment.getMetadata().getName(), at, AppliedOffsets.read(annotations)));
+        for (String id : AppliedEvents.ids(annotations)) {
             written.putIfAbsent(id, at);
+        }
+    }
+
+    /** The first update of the event's Deployment that records its record's offset, if the watch saw one. */
+    private void writtenByOffset(String eventId, OneByOne.Placed placed) {
+        if (placed == null || written.containsKey(eventId)) {
+            return;
+        }
+        // Part A and B requests name their Deployment, so the offsets are under topic/partition alone.
+        RecordPosition position = placed.position();
+        for (Update update : updates) {
+            Long offset = update.offsets().get(position.topicPartition());
+            if (update.target().equals(placed.key()) && offset != null && offset >= position.offset()) {
+                written.put(eventId, update.at());
+                return;
+            }
         }
     }
 

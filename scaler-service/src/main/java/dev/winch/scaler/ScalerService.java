@@ -5,6 +5,7 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.EventConsumer;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ResultReporter;
 import dev.winch.common.runtime.ServiceRuntime;
@@ -28,8 +29,8 @@ import java.util.Map;
  * and one write ({@link TargetScaler}). Groups are different targets, so they run side by side; the handler
  * completes (and the offsets are committed) when every group is done and its results are stored. Two replicas in
  * one consumer group never hold the same partition, so one target is never scaled by two replicas at once; during a
- * rebalance, the resourceVersion on every write and the ids recorded with it keep a late write from being lost or
- * applied twice.
+ * rebalance, the resourceVersion on every write and the offsets and ids recorded with it keep a late write from
+ * being lost or applied twice.
  */
 public final class ScalerService {
 
@@ -66,23 +67,33 @@ public final class ScalerService {
         return current != null && current.hasAssignment();
     }
 
-    Future<Void> handle(List<Event<?>> events) {
-        Map<String, List<Event<ServiceScaleRequested>>> byTarget = new LinkedHashMap<>();
+    Future<Void> handle(List<Event<?>> events, List<RecordPosition> positions) {
+        Map<String, Group> byTarget = new LinkedHashMap<>();
         List<Future<Void>> work = new ArrayList<>();
-        for (Event<?> event : events) {
+        for (int i = 0; i < events.size(); i++) {
+            Event<?> event = events.get(i);
             if (event.data() instanceof ServiceScaleRequested) {
                 @SuppressWarnings("unchecked")
                 Event<ServiceScaleRequested> request = (Event<ServiceScaleRequested>) event;
-                byTarget.computeIfAbsent(event.key(), key -> new ArrayList<>()).add(request);
+                Group group = byTarget.computeIfAbsent(event.key(), key -> new Group());
+                group.requests.add(request);
+                group.positions.add(positions.get(i));
             } else {
                 // Not dead-lettered: that would take the good records of its batch with it. Reported and counted.
                 work.add(results.report(ScaleResults.wrongType(event, config.instanceId(),
                         runtime.clock().instant(), runtime.clock().instant())));
             }
         }
-        byTarget.values().forEach(requests -> work.add(scaler.scale(requests).compose(this::publish)));
+        byTarget.values().forEach(group -> work.add(scaler.scale(group.requests, group.positions)
+                .compose(this::publish)));
         // join, not all: a retry of the batch must not start while a group of it is still writing.
         return Future.join(work).mapEmpty();
+    }
+
+    /** The requests of one key in a batch, in order, and where each was read. */
+    private static final class Group {
+        final List<Event<ServiceScaleRequested>> requests = new ArrayList<>();
+        final List<RecordPosition> positions = new ArrayList<>();
     }
 
     private Future<Void> publish(List<ActionResult> outcomes) {

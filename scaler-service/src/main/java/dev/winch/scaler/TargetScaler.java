@@ -5,6 +5,7 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.ServiceScaleRequested.WorkloadSelector;
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
 import dev.winch.scaler.kubernetes.ScalableKind;
 import dev.winch.scaler.kubernetes.Workload;
@@ -97,15 +98,25 @@ final class TargetScaler {
                 .description("Workload updates refused with 409 and planned again").register(registry);
     }
 
-    /** Scales what the requests name. They share one partition key: one named workload, or one selector. */
+    /** Scales what the requests name, not knowing where they were read: only their ids tell a repeat. */
     Future<List<ActionResult>> scale(List<Event<ServiceScaleRequested>> requests) {
-        ServiceScaleRequested first = requests.get(0).data();
-        return first.target() != null
-                ? scaleWorkload(first.target(), requests, Optional.empty())
-                : scaleSelected(first.selector(), requests);
+        return scale(requests, List.of());
     }
 
-    private Future<List<ActionResult>> scaleSelected(WorkloadSelector selector, List<Event<ServiceScaleRequested>> requests) {
+    /**
+     * Scales what the requests name. They share one partition key: one named workload, or one selector.
+     * {@code positions.get(i)} is where request i was read (empty when not known): the highest offset is written
+     * with the plan, so a redelivery of any of them is recognised.
+     */
+    Future<List<ActionResult>> scale(List<Event<ServiceScaleRequested>> requests, List<RecordPosition> positions) {
+        ServiceScaleRequested first = requests.get(0).data();
+        return first.target() != null
+                ? scaleWorkload(first.target(), requests, positions, Optional.empty())
+                : scaleSelected(first.selector(), requests, positions);
+    }
+
+    private Future<List<ActionResult>> scaleSelected(WorkloadSelector selector, List<Event<ServiceScaleRequested>> requests,
+            List<RecordPosition> positions) {
         Instant started = clock.instant();
         return workloads.select(selector.namespace(), selector.labels()).compose(selected -> {
             if (selected.isEmpty()) {
@@ -117,7 +128,8 @@ final class TargetScaler {
             }
             Future<List<ActionResult>> all = Future.succeededFuture(new ArrayList<>());
             for (Workload workload : selected) {
-                all = all.compose(results -> scaleWorkload(workload.ref(), requests, Optional.of(selector.key()))
+                all = all.compose(results -> scaleWorkload(workload.ref(), requests, positions,
+                        Optional.of(selector.key()))
                         .map(more -> {
                             results.addAll(more);
                             return results;
@@ -128,7 +140,7 @@ final class TargetScaler {
     }
 
     private Future<List<ActionResult>> scaleWorkload(WorkloadRef ref, List<Event<ServiceScaleRequested>> requests,
-            Optional<String> selector) {
+            List<RecordPosition> positions, Optional<String> selector) {
         Context context = new Context(ref.key(), selector, instance, clock.instant());
         if (ScalableKind.of(ref.kind()).isEmpty()) {
             return failed(requests, context, Failure.NOT_SCALABLE, notScalable(ref), Map.of());
@@ -150,15 +162,15 @@ final class TargetScaler {
                             + "HorizontalPodAutoscaler " + hpa.get() + "; Winch does not fight it. Change the HPA's "
                             + "minReplicas/maxReplicas, or remove it to let this receiver scale the workload. Nothing "
                             + "was changed", Map.of("hpa", hpa.get()))
-                    : planAndWrite(workload, requests, context, 1));
+                    : planAndWrite(workload, requests, positions, context, 1));
         });
     }
 
     private Future<List<ActionResult>> planAndWrite(Workload workload, List<Event<ServiceScaleRequested>> requests,
-            Context context, int attempt) {
+            List<RecordPosition> positions, Context context, int attempt) {
         WorkloadRef ref = workload.ref();
         ScalePlan plan = ScalePlan.fold(ref.key(), WorkloadState.of(workload.replicas(), workload.annotations()),
-                requests, clock.instant());
+                requests, positions, clock.instant());
         if (!plan.needsWrite()) {
             return Future.succeededFuture(ScaleResults.planned(plan, requests, context, attempt - 1, clock.instant()));
         }
@@ -180,7 +192,7 @@ final class TargetScaler {
                 return workloads.get(ref).compose(again -> again.isEmpty()
                         ? failed(requests, context, Failure.NOT_FOUND,
                                 ref.key() + " was deleted while it was being scaled; nothing was changed", Map.of())
-                        : planAndWrite(again.get(), requests, context, attempt + 1));
+                        : planAndWrite(again.get(), requests, positions, context, attempt + 1));
             }
             if (result instanceof WriteResult.Gone) {
                 return failed(requests, context, Failure.NOT_FOUND,

@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 class ScalerConfigTest {
 
     @Test
-    void defaultsToBatchesOfTenNamedAfterThePod() {
+    void defaultsToBatchesOfTwoHundredNamedAfterThePod() {
         ScalerConfig config = ScalerConfig.fromEnv(Map.of("HOSTNAME", "scaler-7d9f-x2k"));
 
-        assertThat(config.maxBatch()).isEqualTo(10);
+        assertThat(config.maxBatch()).isEqualTo(200);
+        assertThat(config.runtime().maxInFlight()).isEqualTo(400);
         assertThat(config.instanceId()).isEqualTo("scaler-7d9f-x2k");
         assertThat(config.runtime().consumerGroup()).isEqualTo("winch-scaler");
     }
@@ -26,9 +27,32 @@ class ScalerConfigTest {
     }
 
     @Test
-    void refusesABatchLargerThanTheRecordOfAppliedIds() {
-        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "50")))
+    void holdsTwoBatchesUnlessTheRecordsInFlightAreSet() {
+        assertThat(ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "300")).runtime().maxInFlight())
+                .isEqualTo(600);
+        assertThat(ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "5")).runtime().maxInFlight())
+                .isEqualTo(64);
+        ScalerConfig set = ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "300",
+                "WINCH_CONSUMER_MAX_IN_FLIGHT", "300"));
+        assertThat(set.maxBatch()).isEqualTo(300);
+        assertThat(set.runtime().maxInFlight()).isEqualTo(300);
+    }
+
+    @Test
+    void refusesABatchWhoseResultsWouldGrowTooLarge() {
+        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "501")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("WINCH_SCALER_MAX_BATCH must be between 1 and 20, got 50");
+                .hasMessageContaining("WINCH_SCALER_MAX_BATCH must be between 1 and 500, got 501");
+        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_SCALER_MAX_BATCH", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("WINCH_SCALER_MAX_BATCH must be between 1 and 500, got 0");
+    }
+
+    @Test
+    void refusesABatchLargerThanTheRecordsTheConsumerHolds() {
+        assertThatThrownBy(() -> ScalerConfig.fromEnv(Map.of("WINCH_CONSUMER_MAX_IN_FLIGHT", "64")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("WINCH_SCALER_MAX_BATCH (200) must not be above WINCH_CONSUMER_MAX_IN_FLIGHT "
+                        + "(64): a batch is taken from the records the consumer holds");
     }
 }

@@ -1,5 +1,6 @@
 package dev.winch.scaler;
 
+import static dev.winch.scaler.Requests.down;
 import static dev.winch.scaler.Requests.up;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +11,7 @@ import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.testkit.WithKafka;
@@ -20,7 +22,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -148,6 +153,53 @@ class ScalerServiceIT {
     }
 
     @Test
+    void foldsABurstOfAThousandForOneDeploymentIntoAtMostTenWritesEndingWhereOneByOneEnds() throws Exception {
+        List<Event<ServiceScaleRequested>> burst = randomWalk(1000, 30);
+        fixture.publish(burst);
+
+        ScalerFixture.Instance scaler = fixture.start("a");
+
+        awaitResults(burst);
+        assertThat(web().getSpec().getReplicas()).isEqualTo(oneByOne(2, burst, 30));
+        assertThat(burst).allSatisfy(e -> assertThat(fixture.results().of(e.id())).hasSize(1));
+        assertThat(scaler.runtime().registry().find("winch_scaler_writes_total").counter().count())
+                .isLessThanOrEqualTo(10);
+        assertThat(AppliedOffsets.read(web().getMetadata().getAnnotations()))
+                .containsKey("winch.service.scale/" + ScalerFixture.partitionOf("demo/deployment/web"));
+    }
+
+    @Test
+    void doesNotApplyAnyRequestOfAFoldedBurstTwiceWhenTheWorkerDiesBeforeTheCommit() throws Exception {
+        List<Event<ServiceScaleRequested>> burst = randomWalk(150, 30);
+        fixture.publish(burst);
+        // Instance a writes its first fold and hangs before publishing results or committing: a killed worker.
+        Set<String> written = ConcurrentHashMap.newKeySet();
+        ScalerFixture.Instance doomed = fixture.start("a", (ref, plan) -> {
+            written.addAll(plan.recordedEventIds());
+            return Promise.<Void>promise().future();
+        });
+        await().atMost(ScalerFixture.WAIT).until(() -> !written.isEmpty());
+
+        doomed.stop();
+        fixture.start("b");
+
+        awaitResults(burst);
+        // more than the 20 ids the workload keeps: the offset recognises the rest
+        assertThat(written).hasSizeGreaterThan(AppliedEvents.KEEP);
+        assertThat(burst).allSatisfy(e -> {
+            List<ActionResult> results = fixture.results().of(e.id());
+            assertThat(results).hasSize(1);
+            assertThat(results.get(0).details()).containsEntry("instance", "b");
+            if (written.contains(e.id())) {
+                assertThat(results.get(0).outcome()).isEqualTo(Outcome.DUPLICATE);
+            } else {
+                assertThat(results.get(0).outcome()).isNotEqualTo(Outcome.DUPLICATE);
+            }
+        });
+        assertThat(web().getSpec().getReplicas()).isEqualTo(oneByOne(2, burst, 30));
+    }
+
+    @Test
     void deadLettersARecordThatIsNotAScaleRequestAndKeepsGoing() throws Exception {
         fixture.start("a");
         Event<ImagePushed> stray = Event.create(URI.create("/winch/gateway/hooks/x"),
@@ -167,6 +219,30 @@ class ScalerServiceIT {
     private ActionResult awaitResult(String eventId) {
         await().atMost(ScalerFixture.WAIT).until(() -> !fixture.results().of(eventId).isEmpty());
         return fixture.results().of(eventId).get(0);
+    }
+
+    /** Up or down by 1 within [1, max], at random (seeded): the walk hits the bounds, so the order matters. */
+    private static List<Event<ServiceScaleRequested>> randomWalk(int count, int max) {
+        Random random = new Random(count);
+        List<Event<ServiceScaleRequested>> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            requests.add(random.nextBoolean() ? up(id(), 1, 1, max) : down(id(), 1, 1, max));
+        }
+        return requests;
+    }
+
+    /** Where applying each request of {@code requests} on its own, in order, leads (none has a cooldown). */
+    private static int oneByOne(int replicas, List<Event<ServiceScaleRequested>> requests, int max) {
+        for (Event<ServiceScaleRequested> request : requests) {
+            boolean up = request.data().action() == dev.winch.common.event.ScaleAction.UP;
+            replicas = up ? Math.min(max, replicas + 1) : Math.max(1, replicas - 1);
+        }
+        return replicas;
+    }
+
+    private void awaitResults(List<Event<ServiceScaleRequested>> requests) {
+        await().atMost(ScalerFixture.WAIT).until(() -> requests.stream()
+                .allMatch(e -> !fixture.results().of(e.id()).isEmpty()));
     }
 
     private Deployment web() {

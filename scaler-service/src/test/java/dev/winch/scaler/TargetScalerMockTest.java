@@ -13,8 +13,11 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
+import dev.winch.common.event.Topics;
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
 import dev.winch.scaler.kubernetes.Hpas;
@@ -42,6 +45,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -337,6 +341,66 @@ class TargetScalerMockTest {
     }
 
     @Test
+    void recognisesEveryRequestOfAFoldedBurstRedeliveredAfterTheWorkerDiedBeforeTheCommit() throws Exception {
+        List<Event<ServiceScaleRequested>> burst = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            burst.add(i % 4 == 3 ? down("d" + i, 1, 1, 100) : up("u" + i, 1, 1, 100));
+        }
+        List<RecordPosition> positions = positions(2, 700, burst.size());
+        // The worker writes the fold, then dies before its results are published and its offsets committed.
+        TargetScaler dying = new TargetScaler(workloads(),
+                new HorizontalPodAutoscalers(client, blocking, clock, registry), clock, "scaler-a", registry, (ref, plan) -> Future.failedFuture(new IllegalStateException("killed")));
+        assertThatThrownBy(() -> dying.scale(burst, positions).await(20, TimeUnit.SECONDS)).hasMessage("killed");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(99);
+
+        // The partition's next owner reads the same records again.
+        List<ActionResult> again = scaler(workloads()).scale(burst, positions).await(20, TimeUnit.SECONDS);
+
+        assertThat(again).hasSize(300).extracting(ActionResult::outcome).containsOnly(Outcome.DUPLICATE);
+        assertThat(again.get(0).reason()).isEqualTo("event u0 (record winch.service.scale/2@700) was already "
+                + "decided on demo/deployment/web, which records offsets up to 999 of winch.service.scale/2; not "
+                + "applied again");
+        Deployment web = deployment("web");
+        assertThat(web.getSpec().getReplicas()).isEqualTo(99);
+        assertThat(web.getMetadata().getAnnotations())
+                .containsEntry(AppliedOffsets.ANNOTATION, "{\"winch.service.scale/2\":999}");
+        assertThat(AppliedEvents.ids(web.getMetadata().getAnnotations())).hasSize(AppliedEvents.KEEP).last()
+                .isEqualTo("d299");
+        assertThat(registry.counter("winch_scaler_writes_total").count()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsAnAppliedEventPublishedAgainAsANewRecordAsADuplicate() throws Exception {
+        TargetScaler scaler = scaler(workloads());
+        Event<ServiceScaleRequested> event = up("e1", 1, 1, 5);
+
+        ActionResult first = scaler.scale(List.of(event), positions(0, 10, 1)).await(20, TimeUnit.SECONDS).get(0);
+        // The sender retried the delivery: same event id, a later record of the partition.
+        ActionResult replay = scaler.scale(List.of(event), positions(0, 11, 1)).await(20, TimeUnit.SECONDS).get(0);
+
+        assertThat(first.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(replay.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(replay.reason()).isEqualTo("event e1 was already applied to demo/deployment/web; not applied again");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(registry.counter("winch_scaler_writes_total").count()).isEqualTo(1);
+    }
+
+    @Test
+    void appliesARecordOfAnotherPartitionWithALowerOffset() throws Exception {
+        TargetScaler scaler = scaler(workloads());
+
+        scaler.scale(List.of(up("e1", 1, 1, 5)), positions(3, 1234, 1)).await(20, TimeUnit.SECONDS);
+        // The topic got more partitions and web's key moved to partition 1, whose offsets are its own.
+        ActionResult moved = scaler.scale(List.of(up("e2", 1, 1, 5)), positions(1, 8, 1))
+                .await(20, TimeUnit.SECONDS).get(0);
+
+        assertThat(moved.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(4);
+        assertThat(AppliedOffsets.read(deployment("web").getMetadata().getAnnotations())).containsExactly(
+                Map.entry("winch.service.scale/1", 8L), Map.entry("winch.service.scale/3", 1234L));
+    }
+
+    @Test
     void readsAgainAndRePlansWhenTheWorkloadChangedUnderTheWrite() throws Exception {
         // Between the scaler's read and its write, someone scales web to 4 and labels it.
         AtomicInteger interfered = new AtomicInteger();
@@ -480,6 +544,14 @@ class TargetScalerMockTest {
         List<ActionResult> results = scaler(workloads()).scale(List.of(request)).await(20, TimeUnit.SECONDS);
         assertThat(results).hasSize(1);
         return results.get(0);
+    }
+
+    private static List<RecordPosition> positions(int partition, long first, int count) {
+        List<RecordPosition> positions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            positions.add(new RecordPosition(Topics.SERVICE_SCALE, partition, first + i));
+        }
+        return positions;
     }
 
     private Workloads workloads() {

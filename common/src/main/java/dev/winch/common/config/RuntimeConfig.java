@@ -43,6 +43,7 @@ public record RuntimeConfig(
 
     public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String MANAGEMENT_PORT = "WINCH_MANAGEMENT_PORT";
+    public static final String MAX_IN_FLIGHT = "WINCH_CONSUMER_MAX_IN_FLIGHT";
     /** All interfaces: what a container needs to be probed and scraped from outside. */
     public static final String ALL_INTERFACES = "0.0.0.0";
 
@@ -74,11 +75,19 @@ public record RuntimeConfig(
                 env.integer("WINCH_WORKER_POOL_SIZE", 8, 1, 256),
                 env.duration("WINCH_BLOCKING_TIMEOUT", Duration.ofSeconds(30), Duration.ofMillis(100)),
                 env.string("WINCH_CONSUMER_GROUP", "winch-" + serviceName),
-                env.integer("WINCH_CONSUMER_MAX_IN_FLIGHT", 64, 1, 100_000),
+                env.integer(MAX_IN_FLIGHT, 64, 1, 100_000),
                 env.integer("WINCH_RETRY_MAX_ATTEMPTS", 5, 1, 100),
                 backoff,
                 backoffMax,
                 env.duration("WINCH_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ZERO),
                 env.bool("WINCH_HTTP_SERVER_METRICS", httpServerMetricsByDefault));
+    }
+
+    /** The same settings with another {@code maxInFlight}: a service whose batches need more than the default. */
+    public RuntimeConfig withMaxInFlight(int records) {
+        return new RuntimeConfig(serviceName, kafkaBootstrapServers, managementPort, managementHost, logFormat,
+                workerPoolSize,
+                blockingTimeout, consumerGroup, records, retryMaxAttempts, retryBackoff, retryBackoffMax,
+                shutdownTimeout, httpServerMetrics);
     }
 }

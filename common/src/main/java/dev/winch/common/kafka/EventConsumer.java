@@ -435,7 +435,9 @@ public final class EventConsumer {
     private Future<Void> attempt(List<ConsumerRecord<String, byte[]>> records, List<Event<?>> events, int attempt) {
         Future<Void> handled;
         try {
-            handled = Objects.requireNonNull(handler.handle(events), "handler returned null");
+            List<RecordPosition> positions = records.stream()
+                    .map(r -> new RecordPosition(r.topic(), r.partition(), r.offset())).toList();
+            handled = Objects.requireNonNull(handler.handle(events, positions), "handler returned null");
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }

@@ -8,12 +8,16 @@ import java.util.Map;
 /**
  * The ids of the last events applied to a Kubernetes object, kept in one annotation written in the same update
  * as the change itself. A redelivered event finds its id there and is reported as a duplicate, not applied again.
+ *
+ * <p>A worker that folds many events into one write keeps only the newest {@link #KEEP} of them here and records
+ * the highest offset it applied as well ({@link AppliedOffsets}): the offset recognises a redelivered record, the
+ * ids recognise the same event published again as a new record (a webhook delivery the sender retried).
  */
 public final class AppliedEvents {
 
     /** The annotation that holds the ids, newest last, comma-separated. */
     public static final String ANNOTATION = "winch.dev/applied-events";
-    /** How many ids are kept: enough to cover any redelivery window of a partition. */
+    /** How many ids are kept, newest last. */
     public static final int KEEP = 20;
 
     private AppliedEvents() {

@@ -3,7 +3,9 @@ package dev.winch.scaler.model;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.scaler.model.ScaleStep.Decision;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The replica count a run of scale requests for one workload leads to, computed without I/O from the workload's
@@ -26,7 +29,10 @@ import java.util.Set;
  *
  * <p>Rules, per request:
  * <ol>
- *   <li>an id already recorded on the workload, or recorded earlier in the run, is a {@code DUPLICATE};</li>
+ *   <li>a record at or below the offset recorded on the workload for its partition (and, for a selector, its
+ *       selector) was decided before: it is a redelivery and a {@code DUPLICATE};</li>
+ *   <li>an id already recorded on the workload, or recorded earlier in the run, is a {@code DUPLICATE} (the same
+ *       event published again as a new record);</li>
  *   <li>an unusable request (amount below 1, negative min, max below min) is {@code INVALID} and changes nothing;</li>
  *   <li>with a cooldown of N seconds, a request less than N seconds after the last change Winch made to the
  *       workload (by any receiver: an "up" right after a "down" is the flapping a cooldown is for) is skipped;</li>
@@ -42,29 +48,62 @@ import java.util.Set;
  * @param steps     one per request, in order
  * @param scaledAt  when the replica count last changed, if the plan changes it at some step (the new cooldown start)
  * @param scaledBy  the receiver of the last step that changed it
+ * @param offsets   per offset entry ({@link #offsetEntry}), the highest offset of the run's requests: written with
+ *                  the plan, it makes every request of the run a duplicate when its record comes again
  */
 public record ScalePlan(String target, int from, int to, List<ScaleStep> steps, Optional<Instant> scaledAt,
-        Optional<String> scaledBy) {
+        Optional<String> scaledBy, Map<String, Long> offsets) {
 
     public ScalePlan {
         Objects.requireNonNull(target, "target");
         steps = List.copyOf(steps);
         Objects.requireNonNull(scaledAt, "scaledAt");
         Objects.requireNonNull(scaledBy, "scaledBy");
+        offsets = Map.copyOf(offsets);
     }
 
-    /** Folds {@code requests} (in partition order) over the workload's {@code state} at {@code now}. */
+    /**
+     * Folds {@code requests} (in partition order) over the workload's {@code state} at {@code now}, without knowing
+     * where they were read: only their ids tell a repeat.
+     */
     public static ScalePlan fold(String target, WorkloadState state, List<Event<ServiceScaleRequested>> requests,
             Instant now) {
+        return fold(target, state, requests, List.of(), now);
+    }
+
+    /**
+     * Folds {@code requests} (in partition order) over the workload's {@code state} at {@code now};
+     * {@code positions.get(i)} is where request i was read, or {@code positions} is empty when that is not known.
+     */
+    public static ScalePlan fold(String target, WorkloadState state, List<Event<ServiceScaleRequested>> requests,
+            List<RecordPosition> positions, Instant now) {
+        if (!positions.isEmpty() && positions.size() != requests.size()) {
+            throw new IllegalArgumentException(positions.size() + " positions for " + requests.size() + " requests");
+        }
         // The ids on the workload plus those this plan records so far: a repeat inside the run is a duplicate too.
         Set<String> recorded = new HashSet<>(state.appliedEventIds());
+        Map<String, Long> offsets = new TreeMap<>();
         int replicas = state.replicas();
         Optional<Instant> lastScaledAt = state.lastScaledAt();
         Optional<Instant> scaledAt = Optional.empty();
         Optional<String> scaledBy = Optional.empty();
         List<ScaleStep> steps = new ArrayList<>(requests.size());
-        for (Event<ServiceScaleRequested> event : requests) {
-            ScaleStep step = step(target, event, replicas, recorded, lastScaledAt, now);
+        for (int i = 0; i < requests.size(); i++) {
+            Event<ServiceScaleRequested> event = requests.get(i);
+            ScaleStep step = null;
+            if (!positions.isEmpty()) {
+                RecordPosition position = positions.get(i);
+                String entry = offsetEntry(position, event.key(), target);
+                Long decidedUpTo = state.appliedOffsets().get(entry);
+                if (decidedUpTo != null && position.offset() <= decidedUpTo) {
+                    step = redelivered(target, event, position, decidedUpTo, replicas);
+                }
+                // Whatever becomes of a request, its record is decided by this plan: its offset goes with the write.
+                offsets.merge(entry, position.offset(), Math::max);
+            }
+            if (step == null) {
+                step = step(target, event, replicas, recorded, lastScaledAt, now);
+            }
             if (step.decision().recorded()) {
                 recorded.add(event.id());
             }
@@ -76,7 +115,27 @@ public record ScalePlan(String target, int from, int to, List<ScaleStep> steps, 
             }
             steps.add(step);
         }
-        return new ScalePlan(target, state.replicas(), replicas, steps, scaledAt, scaledBy);
+        return new ScalePlan(target, state.replicas(), replicas, steps, scaledAt, scaledBy, offsets);
+    }
+
+    /**
+     * The name under which the offsets of {@code position}'s partition are recorded on {@code target}:
+     * {@code topic/partition} for a request naming the workload, followed by the record key for a request that
+     * picked it by selector. A partition carries many keys, and two keys of one partition that act on the same
+     * workload (its own name and a selector, or two selectors) are folded in separate plans: one of them may have
+     * been written while the other failed, so the offset one recorded must not make the other's records look
+     * decided.
+     */
+    public static String offsetEntry(RecordPosition position, String recordKey, String target) {
+        return recordKey.equals(target) ? position.topicPartition() : position.topicPartition() + " " + recordKey;
+    }
+
+    private static ScaleStep redelivered(String target, Event<ServiceScaleRequested> event, RecordPosition position,
+            long decidedUpTo, int current) {
+        return new ScaleStep(event.id(), event.data().receiverId(), Decision.DUPLICATE, current, current,
+                "event " + event.id() + " (record " + position + ") was already decided on " + target
+                        + ", which records offsets up to " + decidedUpTo + " of " + position.topicPartition()
+                        + "; not applied again", Map.of("offset", String.valueOf(position.offset())));
     }
 
     private static ScaleStep step(String target, Event<ServiceScaleRequested> event, int current,
@@ -174,10 +233,16 @@ public record ScalePlan(String target, int from, int to, List<ScaleStep> steps, 
         return !recordedEventIds().isEmpty();
     }
 
-    /** The workload's annotations after the write: {@code current} plus the ids and, if it scales, the time. */
+    /**
+     * The workload's annotations after the write: {@code current} plus the ids (the newest
+     * {@link AppliedEvents#KEEP}), the offsets and, if it scales, the time.
+     */
     public Map<String, String> annotations(Map<String, String> current) {
         Map<String, String> next = new HashMap<>(current == null ? Map.of() : current);
         next.put(AppliedEvents.ANNOTATION, AppliedEvents.append(next, recordedEventIds()));
+        if (!offsets.isEmpty()) {
+            next.put(AppliedOffsets.ANNOTATION, AppliedOffsets.merge(next, offsets));
+        }
         scaledAt.ifPresent(at -> {
             next.put(WorkloadState.LAST_SCALED_AT, at.toString());
             scaledBy.ifPresentOrElse(by -> next.put(WorkloadState.LAST_SCALED_BY, by),

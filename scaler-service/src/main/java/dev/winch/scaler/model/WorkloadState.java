@@ -1,6 +1,7 @@
 package dev.winch.scaler.model;
 
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -14,9 +15,12 @@ import java.util.Optional;
  *
  * @param replicas        {@code spec.replicas} now
  * @param appliedEventIds the ids of the last events decided on this workload ({@link AppliedEvents#ANNOTATION})
+ * @param appliedOffsets  per entry ({@code topic/partition}, for selectors followed by the selector), the highest
+ *                        offset decided on this workload ({@link AppliedOffsets#ANNOTATION})
  * @param lastScaledAt    when Winch last changed its replica count ({@link #LAST_SCALED_AT}), for cooldowns
  */
-public record WorkloadState(int replicas, List<String> appliedEventIds, Optional<Instant> lastScaledAt) {
+public record WorkloadState(int replicas, List<String> appliedEventIds, Map<String, Long> appliedOffsets,
+        Optional<Instant> lastScaledAt) {
 
     /** When Winch last changed the replica count, ISO-8601; the cooldown of every receiver is measured from it. */
     public static final String LAST_SCALED_AT = "winch.dev/last-scaled-at";
@@ -25,6 +29,7 @@ public record WorkloadState(int replicas, List<String> appliedEventIds, Optional
 
     public WorkloadState {
         appliedEventIds = List.copyOf(appliedEventIds);
+        appliedOffsets = Map.copyOf(appliedOffsets);
     }
 
     /**
@@ -33,7 +38,8 @@ public record WorkloadState(int replicas, List<String> appliedEventIds, Optional
      */
     public static WorkloadState of(int replicas, Map<String, String> annotations) {
         Map<String, String> present = annotations == null ? Map.of() : annotations;
-        return new WorkloadState(replicas, AppliedEvents.ids(present), parse(present.get(LAST_SCALED_AT)));
+        return new WorkloadState(replicas, AppliedEvents.ids(present), AppliedOffsets.read(present),
+                parse(present.get(LAST_SCALED_AT)));
     }
 
     private static Optional<Instant> parse(String value) {

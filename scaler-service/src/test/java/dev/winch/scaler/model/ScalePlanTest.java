@@ -9,7 +9,10 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
+import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.RecordPosition;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.scaler.Requests;
 import dev.winch.scaler.model.ScaleStep.Decision;
 import java.time.Instant;
@@ -33,6 +36,24 @@ class ScalePlanTest {
 
     private static ScalePlan plan(int replicas, Event<ServiceScaleRequested> request) {
         return plan(replicas, Map.of(), List.of(request));
+    }
+
+    private static ScalePlan plan(int replicas, Map<String, String> annotations,
+            List<Event<ServiceScaleRequested>> requests, List<RecordPosition> positions) {
+        return ScalePlan.fold(WEB, WorkloadState.of(replicas, annotations), requests, positions, NOW);
+    }
+
+    /** {@code count} records of the scale topic's partition {@code partition}, from offset {@code first} on. */
+    private static List<RecordPosition> positions(int partition, long first, int count) {
+        List<RecordPosition> positions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            positions.add(new RecordPosition(Topics.SERVICE_SCALE, partition, first + i));
+        }
+        return positions;
+    }
+
+    private static Map<String, String> offsets(String json) {
+        return Map.of(AppliedOffsets.ANNOTATION, json);
     }
 
     @Test
@@ -327,5 +348,134 @@ class ScalePlanTest {
         assertThat(state.appliedEventIds()).containsExactly("a", "b");
         assertThat(state.lastScaledAt()).contains(Instant.parse("2026-01-01T10:00:00Z"));
         assertThat(WorkloadState.of(1, null).lastScaledAt()).isEqualTo(Optional.empty());
+    }
+
+    // ------------------------------------------------------------------------------------------- offsets
+
+    @Test
+    void takesARecordAtOrBelowTheOffsetRecordedForItsPartitionAsARedelivery() {
+        Map<String, String> decided = offsets("{\"winch.service.scale/3\": 1234}");
+
+        ScalePlan plan = plan(2, decided, List.of(up("old", 1, 1, 9), up("last", 1, 1, 9), up("new", 1, 1, 9)),
+                List.of(new RecordPosition(Topics.SERVICE_SCALE, 3, 1000),
+                        new RecordPosition(Topics.SERVICE_SCALE, 3, 1234),
+                        new RecordPosition(Topics.SERVICE_SCALE, 3, 1235)));
+
+        assertThat(plan.steps()).extracting(ScaleStep::decision)
+                .containsExactly(Decision.DUPLICATE, Decision.DUPLICATE, Decision.SCALED);
+        assertThat(plan.steps().get(0).reason()).isEqualTo("event old (record winch.service.scale/3@1000) was "
+                + "already decided on demo/deployment/web, which records offsets up to 1234 of "
+                + "winch.service.scale/3; not applied again");
+        assertThat(plan.to()).isEqualTo(3);
+        assertThat(plan.recordedEventIds()).containsExactly("new");
+        assertThat(AppliedOffsets.read(plan.annotations(decided))).containsExactly(
+                Map.entry("winch.service.scale/3", 1235L));
+    }
+
+    @Test
+    void doesNotTakeALowerOffsetOfAnotherPartitionAsARedelivery() {
+        // The topic got more partitions: the workload's key moved from partition 3 to partition 1.
+        Map<String, String> decided = offsets("{\"winch.service.scale/3\": 1234}");
+
+        ScalePlan plan = plan(2, decided, List.of(up("moved", 1, 1, 9)), positions(1, 7, 1));
+
+        assertThat(plan.steps()).extracting(ScaleStep::decision).containsExactly(Decision.SCALED);
+        assertThat(AppliedOffsets.read(plan.annotations(decided))).containsExactly(
+                Map.entry("winch.service.scale/1", 7L), Map.entry("winch.service.scale/3", 1234L));
+    }
+
+    @Test
+    void knowsANewRecordOfAnAppliedEventByItsId() {
+        // The sender retried a delivery: the gateway published the same event id again, as a new record.
+        Map<String, String> decided = Map.of(AppliedOffsets.ANNOTATION, "{\"winch.service.scale/3\": 40}",
+                AppliedEvents.ANNOTATION, "e0,e1");
+
+        ScalePlan plan = plan(3, decided, List.of(up("e1", 1, 1, 9)), positions(3, 57, 1));
+
+        assertThat(plan.steps()).extracting(ScaleStep::decision).containsExactly(Decision.DUPLICATE);
+        assertThat(plan.steps().get(0).reason())
+                .isEqualTo("event e1 was already applied to demo/deployment/web; not applied again");
+        assertThat(plan.to()).isEqualTo(3);
+        assertThat(plan.needsWrite()).isFalse();
+    }
+
+    @Test
+    void keepsTheOffsetsOfASelectorApartFromThoseOfTheWorkloadsOwnKey() {
+        // Requests naming web and a selector matching it share partition 2, and are folded in separate plans: the
+        // plan of web's own key wrote offset 90 while the selector's plan (offset 80, same batch) failed.
+        Map<String, String> decided = offsets("{\"winch.service.scale/2\": 90}");
+        Event<ServiceScaleRequested> bySelector = Requests.selected("s1", "demo", Map.of("tier", "web"),
+                ScaleAction.UP, 1, 1, 9);
+
+        ScalePlan plan = plan(2, decided, List.of(bySelector), positions(2, 80, 1));
+
+        assertThat(plan.steps()).extracting(ScaleStep::decision).containsExactly(Decision.SCALED);
+        assertThat(AppliedOffsets.read(plan.annotations(decided))).containsExactly(
+                Map.entry("winch.service.scale/2", 90L),
+                Map.entry("winch.service.scale/2 demo/selector:tier=web", 80L));
+    }
+
+    @Test
+    void foldingAThousandRequestsGivesWhatApplyingThemOneByOneGives() {
+        Random random = new Random(7);
+        List<Event<ServiceScaleRequested>> requests = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            // now and then an id of the last few again: the same event published twice
+            String id = i > 5 && random.nextInt(20) == 0 ? requests.get(i - 1 - random.nextInt(5)).id() : "b-" + i;
+            ScaleAction action = random.nextBoolean() ? ScaleAction.UP : ScaleAction.DOWN;
+            int cooldown = random.nextInt(50) == 0 ? 30 : 0;
+            int amount = random.nextInt(100) == 0 ? 0 : 1 + random.nextInt(2);
+            requests.add(Requests.request(id, "receiver-" + random.nextInt(2), Requests.WEB, action, amount, 1, 12,
+                    cooldown));
+        }
+        List<RecordPosition> positions = positions(3, 5000, requests.size());
+
+        ScalePlan folded = plan(4, Map.of(), requests, positions);
+
+        int replicas = 4;
+        Map<String, String> state = new HashMap<>();
+        List<ScaleStep> oneByOne = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ScalePlan single = plan(replicas, state, List.of(requests.get(i)), List.of(positions.get(i)));
+            oneByOne.add(single.steps().get(0));
+            if (single.needsWrite()) {
+                state = new HashMap<>(single.annotations(state));
+                replicas = single.to();
+            }
+        }
+        assertThat(folded.to()).isEqualTo(replicas);
+        assertThat(folded.steps()).isEqualTo(oneByOne);
+        Map<String, String> after = folded.annotations(Map.of());
+        assertThat(AppliedEvents.ids(after)).hasSize(AppliedEvents.KEEP).isEqualTo(AppliedEvents.ids(state));
+        assertThat(AppliedEvents.ids(after)).last().isEqualTo(folded.recordedEventIds()
+                .get(folded.recordedEventIds().size() - 1));
+        assertThat(AppliedOffsets.read(after)).containsExactly(Map.entry("winch.service.scale/3", 5999L));
+    }
+
+    @Test
+    void recognisesEveryRecordOfAFoldedThousandWhenTheyAreRedelivered() {
+        List<Event<ServiceScaleRequested>> burst = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            burst.add(i % 3 == 2 ? down("d-" + i, 1, 1, 50) : up("u-" + i, 1, 1, 50));
+        }
+        List<RecordPosition> positions = positions(0, 0, burst.size());
+        ScalePlan first = plan(1, Map.of(), burst, positions);
+        Map<String, String> after = first.annotations(Map.of());
+
+        ScalePlan again = plan(first.to(), after, burst, positions);
+
+        assertThat(first.to()).isEqualTo(50);
+        assertThat(AppliedEvents.ids(after)).hasSize(AppliedEvents.KEEP);
+        assertThat(again.steps()).extracting(ScaleStep::decision).containsOnly(Decision.DUPLICATE);
+        assertThat(again.to()).isEqualTo(50);
+        assertThat(again.needsWrite()).isFalse();
+    }
+
+    @Test
+    void readsTheOffsetsFromTheWorkloadsAnnotations() {
+        assertThat(WorkloadState.of(3, offsets("{\"winch.service.scale/0\": 12, \"winch.service.scale/1\": 3}"))
+                .appliedOffsets())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("winch.service.scale/0", 12L, "winch.service.scale/1", 3L));
+        assertThat(WorkloadState.of(3, Map.of()).appliedOffsets()).isEmpty();
     }
 }
