@@ -91,7 +91,7 @@ class JsonBodiesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"a\":", "{\"a\":1", "{\"a\":1}}", "{\"a\":1} {}", "{\"a\":1}x", "{'a':1}",
-        "{\"a\":\"\u0001\"}", "{\"a\":1,\"a\":2}", "[]", "\"text\"", "42", "null", "true", "nul", "{\"a\":NaN}",
+        "{\"a\":\"\u0001\"}", "[]", "\"text\"", "42", "null", "true", "nul", "{\"a\":NaN}",
         "{\"a\":01}", "{\"a\":\"\\x41\"}", "{\"a\":\"\\ud800\"x}", "{\"a\" 1}", "\u0000{}"})
     void refusesWhatIsNotExactlyOneJsonObject(String body) {
         refused(body);
