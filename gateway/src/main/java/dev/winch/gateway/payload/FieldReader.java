@@ -104,7 +104,7 @@ final class FieldReader {
         if (node.isTextual()) {
             String raw = node.asText();
             if (JsonBodies.hasControlCharacter(raw)) {
-                // Trimming would read "latest\u0000" as "latest": another image than the one pushed.
+                // Trimming would read "latest" and a NUL as "latest": another image than the one pushed.
                 error(path, "must not contain control characters");
                 return null;
             }

@@ -3,8 +3,8 @@ package dev.winch.gateway.receiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.kubernetes.KubernetesNames;
 import dev.winch.gateway.payload.InvalidPayloadException;
-import dev.winch.gateway.payload.JsonBodies;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.payload.JsonBodies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,7 @@ final class Fields {
         }
         String raw = node.asText();
         if (JsonBodies.hasControlCharacter(raw)) {
-            // Trimming would turn "demo\u0000" into "demo": a value is refused, not cleaned.
+            // Trimming would turn "demo" and a NUL into "demo": a value is refused, not cleaned.
             error(path + field, "must not contain control characters");
             return null;
         }
