@@ -109,6 +109,21 @@ class HostileInputIT {
     }
 
     @Test
+    void shouldRejectABrokenPercentEscapeOnTheRoutersPathToo() {
+        // A trailing slash is not the plain hook path: the request goes through the router.
+        Response query = sender.post(sender.receiver("openRedeploy") + "/", "ns=demo%G1&workload=deployment/web"
+                + "&container=web", DOCKER_HUB_PUSH.getBytes(UTF_8));
+        Response path = sender.post("%ZZ", "", DOCKER_HUB_PUSH.getBytes(UTF_8));
+
+        // Vert.x Web decodes the query while routing and answers 400 itself: in the one error shape.
+        assertThat(query.status()).isEqualTo(400);
+        assertRefused(query);
+        assertThat(new JsonObject(query.body()).getString("error")).isEqualTo("bad_request");
+        assertThat(path.status()).isBetween(400, 404);
+        assertRefused(path);
+    }
+
+    @Test
     void shouldRejectJsonNestedTenThousandLevelsDeep() {
         String nested = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
 
