@@ -4,6 +4,7 @@ import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.http.AdminRoutes;
 import dev.winch.gateway.http.ApiError;
 import dev.winch.gateway.http.HookHandler;
+import dev.winch.gateway.http.InvalidRequests;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
@@ -15,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -68,7 +70,8 @@ public final class GatewayService {
                     runtime.onClose(status::stop);
                     return status.start();
                 })
-                .compose(v -> runtime.vertx().createHttpServer()
+                .compose(v -> runtime.vertx().createHttpServer(InvalidRequests.limits(new HttpServerOptions()))
+                        .invalidRequestHandler(new InvalidRequests())
                         .requestHandler(requestHandler())
                         .listen(config.httpPort(), config.httpHost()))
                 .map(server -> {
@@ -143,6 +146,8 @@ public final class GatewayService {
                 .handler(hooks);
         new AdminRoutes(receivers, store, status, search, config.adminToken(), config.publicUrl(), runtime.clock())
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
+        // Vert.x Web answers a request it cannot route (e.g. a path with a broken escape) with 400 itself.
+        router.errorHandler(400, ctx -> new ApiError(400, "bad_request", "the request cannot be read").send(ctx));
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));
         router.errorHandler(405, ctx -> new ApiError(405, "method_not_allowed", "method not allowed here").send(ctx));
         router.errorHandler(413, ctx -> ApiError.payloadTooLarge(config.maxBodyBytes()).send(ctx));

@@ -46,7 +46,11 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  static KafkaBroker startBroker() {
+  /**
+   * A new broker chosen as {@code WINCH_TEST_KAFKA} says, for test engines that do not run Jupiter extensions
+   * (jqwik properties); the caller closes it.
+   */
+  public static KafkaBroker startBroker() {
     String mode = mode();
     return switch (mode) {
       case "embedded" -> EmbeddedKafkaBroker.start();

@@ -1,5 +1,6 @@
 package dev.winch.common.event;
 
+import dev.winch.common.kubernetes.KubernetesNames;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +21,9 @@ public record WorkloadRef(String namespace, String kind, String name) {
     }
 
     /**
-     * Parses the {@code kind/name} form the seed's trigger URLs use ({@code deployment/web}).
+     * Parses the {@code kind/name} form the seed's trigger URLs use ({@code deployment/web}). The namespace must be
+     * a DNS-1123 label and the name a DNS-1123 subdomain, as the API server requires ({@link KubernetesNames}):
+     * {@code deployment/..} or a namespace {@code ../kube-system} never becomes a target.
      *
      * @throws IllegalArgumentException with a message fit for an API error when it does not parse
      */
@@ -28,6 +31,9 @@ public record WorkloadRef(String namespace, String kind, String name) {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("namespace is required");
         }
+        KubernetesNames.dns1123LabelProblem(namespace).ifPresent(problem -> {
+            throw new IllegalArgumentException("namespace is not a valid Kubernetes name: " + problem);
+        });
         if (kindSlashName == null) {
             throw new IllegalArgumentException("workload is required, as kind/name");
         }
@@ -40,7 +46,11 @@ public record WorkloadRef(String namespace, String kind, String name) {
         if (!KINDS.contains(kind)) {
             throw new IllegalArgumentException("workload kind must be one of " + KINDS + ", got '" + kind + "'");
         }
-        return new WorkloadRef(namespace, kind, kindSlashName.substring(slash + 1));
+        String name = kindSlashName.substring(slash + 1);
+        KubernetesNames.dns1123SubdomainProblem(name).ifPresent(problem -> {
+            throw new IllegalArgumentException("workload name is not a valid Kubernetes name: " + problem);
+        });
+        return new WorkloadRef(namespace, kind, name);
     }
 
     /** {@code namespace/kind/name}: the record key for anything that changes this workload. */

@@ -128,6 +128,22 @@ public record ImageReference(String name, String domain, String path, String tag
         }
     }
 
+    /**
+     * Whether this is a repository path without registry: one or more {@code /}-separated path components
+     * ({@code team/app}, {@code rancher_cn/webhook}), as a registry names a repository inside itself.
+     */
+    public static boolean isPath(String path) {
+        if (path == null || path.isEmpty()) {
+            return false;
+        }
+        for (String component : path.split("/", -1)) {
+            if (!PATH_COMPONENT.matcher(component).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isTag(String tag) {
         return tag != null && TAG.matcher(tag).matches();
     }

@@ -6,6 +6,7 @@ import dev.winch.common.config.Secret;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.EventCodec;
 import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.JsonBodies;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
@@ -19,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -250,11 +250,7 @@ public final class AdminRoutes {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             throw new InvalidPayloadException("a receiver is required", List.of(new FieldError("$", "the body is empty")));
         }
-        try {
-            return JSON.readTree(ctx.body().buffer().getBytes());
-        } catch (IOException e) {
-            throw new InvalidPayloadException("the body is not valid JSON", List.of(new FieldError("$", "malformed JSON")));
-        }
+        return JsonBodies.readObject(ctx.body().buffer().getBytes());
     }
 
     private static boolean isLoopback(RoutingContext ctx) {

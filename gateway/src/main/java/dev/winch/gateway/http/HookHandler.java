@@ -1,13 +1,12 @@
 package dev.winch.gateway.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.winch.common.event.Event;
 import dev.winch.common.kafka.EventPublisher;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.payload.JsonBodies;
 import dev.winch.gateway.receiver.Authenticator;
 import dev.winch.gateway.receiver.Receiver;
 import dev.winch.gateway.receiver.ReceiverRegistry;
@@ -27,7 +26,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class HookHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookHandler.class);
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     /** Headers a sender uses to name one delivery; a retried delivery carries the same value. */
     private static final List<String> DELIVERY_ID_HEADERS = List.of("x-request-id", "x-github-delivery",
             "x-delivery-id", "x-harbor-event-id");
@@ -87,7 +83,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         // The router adds path parameters to the request's parameters: the query is what the sender sent.
-        handle(ctx.request(), ctx.pathParam("id"), ctx.queryParams(), body == null ? new byte[0] : body.getBytes());
+        handle(ctx.request(), ctx.pathParam("id"), ctx::queryParams, body == null ? new byte[0] : body.getBytes());
     }
 
     /**
@@ -116,14 +112,23 @@ public final class HookHandler implements Handler<RoutingContext> {
         });
         request.endHandler(v -> {
             if (!exceeded[0]) {
-                handle(request, receiverId, request.params(), body.getBytes());
+                handle(request, receiverId, request::params, body.getBytes());
             }
         });
         request.exceptionHandler(error -> LOG.debug("Request to {} broken off: {}", request.path(), error.toString()));
     }
 
-    private void handle(HttpServerRequest http, String receiverId, MultiMap query, byte[] bytes) {
+    private void handle(HttpServerRequest http, String receiverId, Supplier<MultiMap> params, byte[] bytes) {
         try {
+            MultiMap query;
+            try {
+                query = params.get();
+            } catch (IllegalArgumentException e) {
+                // Vert.x decodes the query on first use and throws on a broken escape such as %G1 or a lone %.
+                reject(http, "invalid", System.nanoTime(), new ApiError(400, "invalid_request",
+                        "the query string is not valid", List.of(new FieldError("query", "bad percent-encoding"))));
+                return;
+            }
             handleRequest(http, receiverId, query, bytes);
         } catch (RuntimeException e) {
             LOG.error("Unhandled error on {}", http.path(), e);
@@ -283,34 +288,14 @@ public final class HookHandler implements Handler<RoutingContext> {
     private record Body(JsonNode json, InvalidPayloadException error) {
 
         static Body parse(byte[] bytes) {
-            if (isBlank(bytes)) {
+            if (JsonBodies.isBlank(bytes)) {
                 return new Body(null, null);
             }
             try {
-                JsonNode node = JSON.readTree(bytes);
-                if (node == null || !node.isObject()) {
-                    return new Body(null, new InvalidPayloadException("the body must be a JSON object",
-                            List.of(new FieldError("$", "is not a JSON object"))));
-                }
-                return new Body(node, null);
-            } catch (JsonProcessingException e) {
-                return new Body(null, new InvalidPayloadException("the body is not valid JSON",
-                        List.of(new FieldError("$", "malformed JSON at line " + e.getLocation().getLineNr()
-                                + ", column " + e.getLocation().getColumnNr()))));
-            } catch (IOException e) {
-                return new Body(null, new InvalidPayloadException("the body could not be read",
-                        List.of(new FieldError("$", "unreadable"))));
+                return new Body(JsonBodies.readObject(bytes), null);
+            } catch (InvalidPayloadException e) {
+                return new Body(null, e);
             }
-        }
-
-        /** Only JSON whitespace: the empty body of a plain POST, as Rancher 1.x receivers were triggered. */
-        private static boolean isBlank(byte[] bytes) {
-            for (byte b : bytes) {
-                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                    return false;
-                }
-            }
-            return true;
         }
 
         JsonNode orThrow() throws InvalidPayloadException {

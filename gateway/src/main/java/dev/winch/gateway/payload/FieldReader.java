@@ -9,7 +9,8 @@ import java.util.List;
  * Reads the fields of one webhook body and collects every problem with its path, so that a sender learns about all
  * of them from one rejected delivery instead of fixing them one retry at a time.
  *
- * <p>Text is a JSON string (trimmed; blank counts as absent) or an integral number, because shell-templated
+ * <p>Text is a JSON string (surrounding spaces stripped; blank counts as absent; any control character, NUL
+ * included, is an error rather than something to trim) or an integral number, because shell-templated
  * senders (the seed 001 Jenkins curl) leave values such as {@code "tag": ${BUILD_NUMBER}} unquoted. Anything else
  * (an object, an array, a boolean, a fraction that would lose digits) is reported as the wrong type.
  */
@@ -29,8 +30,9 @@ final class FieldReader {
     /** The text at {@code path}; reports it when absent, blank or of the wrong type. */
     String requiredText(String path) {
         JsonNode node = Json.at(root, path);
+        int before = errors.size();
         String text = textOf(path, node);
-        if (text == null && (node == null || node.isTextual())) {
+        if (text == null && errors.size() == before) {
             error(path, "is required");
         }
         return text;
@@ -100,7 +102,13 @@ final class FieldReader {
             return null;
         }
         if (node.isTextual()) {
-            String value = node.asText().trim();
+            String raw = node.asText();
+            if (JsonBodies.hasControlCharacter(raw)) {
+                // Trimming would read "latest" and a NUL as "latest": another image than the one pushed.
+                error(path, "must not contain control characters");
+                return null;
+            }
+            String value = raw.strip();
             return value.isEmpty() ? null : value;
         }
         if (node.isIntegralNumber()) {

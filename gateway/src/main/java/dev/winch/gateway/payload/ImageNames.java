@@ -1,32 +1,24 @@
 package dev.winch.gateway.payload;
 
+import dev.winch.common.image.ImageReference;
 import java.util.regex.Pattern;
 
 /**
- * The image reference grammar of the Docker distribution project ({@code distribution/reference}), the one place the
- * payload adapters check names: a repository a registry sends must be one the upgrader can pull, or the rollout
- * would fail far from the webhook that caused it.
+ * How the payload adapters check the names a registry sends: with the grammar of the Docker distribution project as
+ * {@link ImageReference} implements it, so the gateway accepts exactly the repositories and tags the upgrader can
+ * parse and pull. A repository a registry sends must be one the upgrader can pull, or the rollout would fail far
+ * from the webhook that caused it.
  *
- * <pre>
- * repository     := [host '/'] path-component ('/' path-component)*
- * host           := domain-component ('.' domain-component)* [':' port]
- * path-component := [a-z0-9]+ (('.' | '_' | '__' | '-'+) [a-z0-9]+)*
- * tag            := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
- * </pre>
- *
- * <p>As in Docker, the first component counts as a registry host only when it contains a {@code .} or a {@code :}
- * or is {@code localhost}; {@code team/app} is a Docker Hub repository, {@code registry.example.com:5000/team/app}
- * one on a private registry.
+ * <p>Two rules here are stricter than Docker's, because a webhook names what was just pushed: the first component
+ * counts as a registry host only when it contains a {@code .} or a {@code :} or is {@code localhost} (Docker also
+ * reads an upper-case first component such as {@code Team/app} as a host, which no registry sends), and a digest
+ * must be {@code sha256} or {@code sha512}, the ones registries compute.
  */
 public final class ImageNames {
 
     /** Docker's limit on the whole repository name, host included. */
-    static final int MAX_REPOSITORY_LENGTH = 255;
+    static final int MAX_REPOSITORY_LENGTH = ImageReference.MAX_NAME_LENGTH;
 
-    private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-    private static final Pattern DOMAIN_COMPONENT = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
-    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
 
     private ImageNames() {
@@ -34,27 +26,19 @@ public final class ImageNames {
 
     /** A pullable repository, with or without a registry host: {@code team/app}, {@code quay.io/team/app}. */
     public static boolean isRepository(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_REPOSITORY_LENGTH) {
+        if (name == null) {
             return false;
         }
         int slash = name.indexOf('/');
-        if (slash > 0 && looksLikeHost(name.substring(0, slash))) {
-            return isRegistryHost(name.substring(0, slash)) && isPath(name.substring(slash + 1));
+        if (slash > 0 && !looksLikeHost(name.substring(0, slash)) && !isPath(name.substring(0, slash))) {
+            return false;
         }
-        return isPath(name);
+        return ImageReference.tryParse(name).filter(ref -> ref.tag() == null && ref.digest() == null).isPresent();
     }
 
     /** A repository path without host: one or more {@code /}-separated lower-case components. */
     public static boolean isPath(String path) {
-        if (path == null || path.isEmpty()) {
-            return false;
-        }
-        for (String component : path.split("/", -1)) {
-            if (!PATH_COMPONENT.matcher(component).matches()) {
-                return false;
-            }
-        }
-        return true;
+        return ImageReference.isPath(path);
     }
 
     /**
@@ -62,36 +46,20 @@ public final class ImageNames {
      * {@code registry.example.com:5000}, {@code 10.0.0.7:5000}, {@code localhost}.
      */
     public static boolean isRegistryHost(String host) {
-        if (host == null || !looksLikeHost(host)) {
+        if (host == null || !looksLikeHost(host) || host.indexOf('/') >= 0 || host.indexOf('@') >= 0) {
             return false;
         }
-        String domain = host;
-        int colon = host.lastIndexOf(':');
-        if (colon >= 0) {
-            String port = host.substring(colon + 1);
-            if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
-                return false;
-            }
-            domain = host.substring(0, colon);
-        }
-        if (domain.isEmpty()) {
-            return false;
-        }
-        for (String component : domain.split("\\.", -1)) {
-            if (!DOMAIN_COMPONENT.matcher(component).matches()) {
-                return false;
-            }
-        }
-        return true;
+        // A component that looks like a host is read as the registry: parsing it in front of a path checks it.
+        return ImageReference.tryParse(host + "/x").isPresent();
     }
 
     public static boolean isTag(String tag) {
-        return tag != null && TAG.matcher(tag).matches();
+        return ImageReference.isTag(tag);
     }
 
     /** A content digest as registries send it: {@code sha256:} and 64 lower-case hex digits (or sha512). */
     public static boolean isDigest(String digest) {
-        return digest != null && DIGEST.matcher(digest).matches();
+        return digest != null && DIGEST.matcher(digest).matches() && ImageReference.isDigest(digest);
     }
 
     /**

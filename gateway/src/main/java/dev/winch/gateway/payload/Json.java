@@ -9,7 +9,11 @@ final class Json {
     private Json() {
     }
 
-    /** The text at a path of object fields, or null when absent, null, blank or not a scalar. */
+    /**
+     * The text at a path of object fields, or null when absent, null, blank, not a scalar, or holding a control
+     * character: these optional fields (pusher, delivery ids, digests) are hints, and a mangled one is dropped, not
+     * trimmed into something else.
+     */
     static String text(JsonNode node, String... path) {
         JsonNode current = node;
         for (String field : path) {
@@ -21,7 +25,11 @@ final class Json {
         if (current == null || !current.isValueNode() || current.isNull()) {
             return null;
         }
-        String value = current.asText().trim();
+        String raw = current.asText();
+        if (JsonBodies.hasControlCharacter(raw)) {
+            return null;
+        }
+        String value = raw.strip();
         return value.isEmpty() ? null : value;
     }
 

@@ -1,12 +1,15 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.kubernetes.KubernetesNames;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.payload.JsonBodies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Typed reads from a JSON object that collect every problem with its field path. */
@@ -26,7 +29,13 @@ final class Fields {
             error(path + field, "must be a string");
             return null;
         }
-        String value = node.asText().trim();
+        String raw = node.asText();
+        if (JsonBodies.hasControlCharacter(raw)) {
+            // Trimming would turn "demo" and a NUL into "demo": a value is refused, not cleaned.
+            error(path + field, "must not contain control characters");
+            return null;
+        }
+        String value = raw.strip();
         if (value.isEmpty() && required) {
             error(path + field, "must not be empty");
             return null;
@@ -126,12 +135,16 @@ final class Fields {
             return labels;
         }
         node.properties().forEach(e -> {
-            if (!e.getKey().matches("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
-                error(path + field + "." + e.getKey(), "is not a valid label key");
+            String at = path + field + "." + e.getKey();
+            Optional<String> keyProblem = KubernetesNames.labelKeyProblem(e.getKey());
+            if (keyProblem.isPresent()) {
+                error(at, "is not a valid label key: " + keyProblem.get());
             } else if (!e.getValue().isTextual()) {
-                error(path + field + "." + e.getKey(), "must be a string (empty: the key must exist)");
+                error(at, "must be a string (empty: the key must exist)");
             } else {
-                labels.put(e.getKey(), e.getValue().asText());
+                KubernetesNames.labelValueProblem(e.getValue().asText()).ifPresentOrElse(
+                        problem -> error(at, "is not a valid label value: " + problem),
+                        () -> labels.put(e.getKey(), e.getValue().asText()));
             }
         });
         if (required && labels.isEmpty() && errors.isEmpty()) {
@@ -153,6 +166,8 @@ final class Fields {
         for (int i = 0; i < node.size(); i++) {
             if (!node.get(i).isTextual() || node.get(i).asText().isBlank()) {
                 error(path + field + "[" + i + "]", "must be a non-empty string");
+            } else if (JsonBodies.hasControlCharacter(node.get(i).asText())) {
+                error(path + field + "[" + i + "]", "must not contain control characters");
             } else {
                 values.add(node.get(i).asText().trim());
             }

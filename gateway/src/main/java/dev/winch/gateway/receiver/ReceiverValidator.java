@@ -1,7 +1,6 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
@@ -26,7 +25,6 @@ import java.util.UUID;
 public final class ReceiverValidator {
 
     static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,126}";
-    private static final String NAMESPACE_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final Set<String> ACTIONS = Set.of("up", "down");
     private static final Set<String> ON_RESOLVED = Set.of("ignore", "up", "down");
     private static final Set<String> TOP_LEVEL = Set.of("id", "name", "kind", "token", "hmacSecret",
@@ -149,15 +147,8 @@ public final class ReceiverValidator {
             f.error(p + "workload", "give a workload or a selector, not both");
         } else if (workload == null && selector.isEmpty()) {
             f.error(p + "workload", "is required (kind/name), unless a selector is given");
-        } else if (workload != null && namespace != null) {
-            try {
-                WorkloadRef ref = WorkloadRef.parse(namespace, workload);
-                if (!Set.of("deployment", "statefulset").contains(ref.kind())) {
-                    f.error(p + "workload", "only a deployment or a statefulset can be scaled");
-                }
-            } catch (IllegalArgumentException e) {
-                f.error(p + "workload", e.getMessage());
-            }
+        } else if (workload != null) {
+            TargetNames.workload(f, p + "workload", namespace, workload, TargetNames.SCALABLE_KINDS);
         }
         String action = f.oneOf(s, p, "action", ACTIONS, null);
         int amount = f.integer(s, p, "amount", 1, 1, 10_000);
@@ -206,9 +197,7 @@ public final class ReceiverValidator {
         Map<String, String> selector = f.labels(s, p, "serviceSelector", true);
         List<String> namespaces = f.strings(s, p, "namespaces");
         for (int i = 0; i < namespaces.size(); i++) {
-            if (!namespaces.get(i).matches(NAMESPACE_PATTERN)) {
-                f.error(p + "namespaces[" + i + "]", "is not a valid namespace name");
-            }
+            TargetNames.namespace(f, p + "namespaces[" + i + "]", namespaces.get(i));
         }
         Integer batchSize = f.optionalInteger(s, p, "batchSize", 1, 10_000);
         Integer interval = f.optionalInteger(s, p, "intervalSeconds", 0, 3_600);
@@ -241,16 +230,12 @@ public final class ReceiverValidator {
         String namespace = s.has("namespace") ? namespace(f, s, p) : null;
         String workload = f.text(s, p, "workload", false);
         if (workload != null) {
-            try {
-                WorkloadRef ref = WorkloadRef.parse(namespace == null ? "default" : namespace, workload);
-                if (ref.kind().equals("replicaset")) {
-                    f.error(p + "workload", "a replicaset is not upgraded directly; name its deployment");
-                }
-            } catch (IllegalArgumentException e) {
-                f.error(p + "workload", e.getMessage());
-            }
+            TargetNames.workload(f, p + "workload", namespace, workload, TargetNames.UPGRADABLE_KINDS);
         }
         String container = f.text(s, p, "container", false);
+        if (container != null) {
+            TargetNames.container(f, p + "container", container);
+        }
         String policy = tagPolicy(f, s, p);
         String repoType = f.text(s, p, "repoType", false);
         if (repoType != null && !Payloads.formats().contains(repoType)) {
@@ -263,8 +248,8 @@ public final class ReceiverValidator {
 
     private static String namespace(Fields f, JsonNode s, String p) {
         String namespace = f.text(s, p, "namespace", true);
-        if (namespace != null && !namespace.matches(NAMESPACE_PATTERN)) {
-            f.error(p + "namespace", "is not a valid namespace name");
+        if (namespace != null) {
+            TargetNames.namespace(f, p + "namespace", namespace);
         }
         return namespace;
     }

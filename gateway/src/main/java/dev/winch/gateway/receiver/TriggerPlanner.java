@@ -135,25 +135,25 @@ public final class TriggerPlanner {
     private static TriggerPlan redeploy(ReceiverSpec receiver, HookRequest request, JsonNode body)
             throws InvalidPayloadException {
         ReceiverSpec.Redeploy r = receiver.redeploy();
-        List<FieldError> errors = new ArrayList<>();
-        String namespace = pinned(r.namespace(), request, "ns", errors);
-        String workload = pinned(r.workload(), request, "workload", errors);
-        String container = pinned(r.container(), request, "container", errors);
-        String repoType = pinned(r.repoType(), request, "repo_type", errors);
+        Fields f = new Fields();
+        String namespace = pinned(r.namespace(), request, "ns", f);
+        String workload = pinned(r.workload(), request, "workload", f);
+        String container = pinned(r.container(), request, "container", f);
+        String repoType = pinned(r.repoType(), request, "repo_type", f);
         if (repoType == null) {
             repoType = "dockerhub";
         }
-        WorkloadRef ref = null;
-        if (namespace != null && workload != null) {
-            try {
-                ref = WorkloadRef.parse(namespace, workload);
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("query.workload", e.getMessage()));
-            }
+        // What the URL names reaches Kubernetes: the same rules as a receiver's own target (TargetNames). A
+        // receiver's pinned values passed them when it was stored; checking them again costs nothing.
+        if (namespace != null) {
+            TargetNames.namespace(f, "query.ns", namespace);
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidPayloadException("the trigger URL does not fit this receiver", errors);
+        if (container != null) {
+            TargetNames.container(f, "query.container", container);
         }
+        WorkloadRef ref = workload == null ? null
+                : TargetNames.workload(f, "query.workload", namespace, workload, TargetNames.UPGRADABLE_KINDS);
+        f.throwIfAny("the trigger URL does not fit this receiver");
         List<PushedImage> images = adapter(repoType, "query.repo_type").read(required(body), request);
         if (images.isEmpty()) {
             return new TriggerPlan.Nothing("the payload names no pushed image");
@@ -177,16 +177,16 @@ public final class TriggerPlanner {
     }
 
     /** The receiver's value when it pins one (the URL may repeat it, not change it), else the URL's. */
-    private static String pinned(String configured, HookRequest request, String param, List<FieldError> errors) {
+    private static String pinned(String configured, HookRequest request, String param, Fields f) {
         String given = request.queryParam(param).orElse(null);
         if (configured != null) {
             if (given != null && !given.equals(configured)) {
-                errors.add(new FieldError("query." + param, "does not match this receiver"));
+                f.error("query." + param, "does not match this receiver");
             }
             return configured;
         }
         if (given == null && !param.equals("repo_type")) {
-            errors.add(new FieldError("query." + param, "is required by this receiver"));
+            f.error("query." + param, "is required by this receiver");
         }
         return given;
     }

@@ -78,4 +78,36 @@ class DockerHubPayloadTest {
         assertThat(rejectedFields(() -> payload.read(PayloadSamples.JSON.createObjectNode(), NO_QUERY)))
                 .containsExactly("push_data.tag", "repository.repo_name");
     }
+
+    @Test
+    void rejectsARepoNameThatIsOnlyANulCharacter() {
+        ObjectNode body = sample("dockerhub.json");
+        ((ObjectNode) body.get("repository")).put("repo_name", "\u0000");
+        assertThat(rejectedFields(() -> payload.read(body, NO_QUERY))).containsExactly("repository.repo_name");
+    }
+
+    @Test
+    void refusesATrailingNulInsteadOfTrimmingItToAnotherImage() {
+        ObjectNode nulTag = sample("dockerhub.json");
+        ((ObjectNode) nulTag.get("push_data")).put("tag", "latest\u0000");
+        ObjectNode nulRepository = sample("dockerhub.json");
+        ((ObjectNode) nulRepository.get("repository")).put("repo_name", "hongxiaolu/iperf3\u0000");
+        ObjectNode newlineTag = sample("dockerhub.json");
+        ((ObjectNode) newlineTag.get("push_data")).put("tag", "\nlatest");
+
+        assertThat(rejectedFields(() -> payload.read(nulTag, NO_QUERY))).containsExactly("push_data.tag");
+        assertThat(rejectedFields(() -> payload.read(nulRepository, NO_QUERY))).containsExactly("repository.repo_name");
+        assertThat(rejectedFields(() -> payload.read(newlineTag, NO_QUERY))).containsExactly("push_data.tag");
+    }
+
+    @Test
+    void checksTheRepositoryWithDockersReferenceGrammar() {
+        for (String repository : new String[] {"hongxiaolu/iperf3:latest", "Hongxiaolu/iperf3", "hongxiaolu//iperf3",
+            "hongxiaolu/iperf3@sha256:" + "a".repeat(64), "quay.io:99999/app", "a".repeat(256)}) {
+            ObjectNode body = sample("dockerhub.json");
+            ((ObjectNode) body.get("repository")).put("repo_name", repository);
+            assertThat(rejectedFields(() -> payload.read(body, NO_QUERY))).as(repository)
+                    .containsExactly("repository.repo_name");
+        }
+    }
 }

@@ -246,6 +246,43 @@ class ReceiverValidatorTest {
         }
 
         @Test
+        void rejectsRedeployNamesThatKubernetesWouldRefuse() {
+            assertThat(rejected("""
+                    {'kind':'redeploy','redeploy':{'namespace':'../kube-system','workload':'deployment/..',
+                     'container':'../x'}}
+                    """)).containsExactly("redeploy.namespace", "redeploy.workload", "redeploy.container");
+            assertThat(rejected("""
+                    {'kind':'redeploy','redeploy':{'namespace':'%s','workload':'deployment/%s','container':'WEB'}}
+                    """.formatted("a".repeat(64), "a".repeat(254))))
+                    .containsExactly("redeploy.namespace", "redeploy.workload", "redeploy.container");
+        }
+
+        @Test
+        void refusesControlCharactersInsteadOfTrimmingThem() {
+            assertThat(errors("""
+                    {'kind':'scaleService','scaleService':{'namespace':'demo\\u0000','workload':'deployment/web',
+                     'action':'up','max':5}}
+                    """)).containsExactly(new FieldError("scaleService.namespace", "must not contain control characters"));
+            assertThat(rejected("""
+                    {'kind':'serviceUpgrade','serviceUpgrade':{'tag':'latest','serviceSelector':{'app':'web'},
+                     'namespaces':['demo\\n']}}
+                    """)).containsExactly("serviceUpgrade.namespaces[0]");
+        }
+
+        @Test
+        void checksSelectorLabelKeysAndValuesAsKubernetesDoes() {
+            assertThat(rejected("""
+                    {'kind':'scaleService','scaleService':{'namespace':'demo','selector':{'app':'web/x',
+                     'Example.com/tier':'db','ok':'%s','tier':'db'},'action':'up','max':5}}
+                    """.formatted("v".repeat(64)))).containsExactly("scaleService.selector.app",
+                    "scaleService.selector.Example.com/tier", "scaleService.selector.ok");
+            assertThat(rejected("""
+                    {'kind':'scaleHost','scaleHost':{'hostSelector':{'winch.dev/group':'-workers'},'action':'up',
+                     'max':3}}
+                    """)).containsExactly("scaleHost.hostSelector.winch.dev/group");
+        }
+
+        @Test
         void rejectsAWorkloadKindThatCannotBeScaled() {
             assertThat(errors("""
                     {'kind':'scaleService','scaleService':{'namespace':'demo','workload':'daemonset/agent',

@@ -324,6 +324,34 @@ class TriggerPlannerTest {
         }
 
         @Test
+        void anOpenReceiverRefusesUrlNamesThatKubernetesWouldRefuse() {
+            String tooLong = "a".repeat(64);
+            for (String ns : List.of("../kube-system", "demo/other", "DEMO", tooLong, "demo\u0000", "demo\n")) {
+                assertThat(rejection(open, request(Map.of("ns", ns, "workload", "deployment/web", "container", "web")),
+                        json("dockerhub.json"))).as("ns=%s", ns).extracting(FieldError::field)
+                        .containsExactly("query.ns");
+            }
+            for (String workload : List.of("replicaset/web", "deployment/..", "deployment/web\u0000",
+                    "deployment/../x", "pod/web", "deployment/WEB")) {
+                assertThat(rejection(open, request(Map.of("ns", "demo", "workload", workload, "container", "web")),
+                        json("dockerhub.json"))).as("workload=%s", workload).extracting(FieldError::field)
+                        .containsExactly("query.workload");
+            }
+            for (String container : List.of("../x", "web\u0000", "Web", "web\nx", tooLong)) {
+                assertThat(rejection(open, request(Map.of("ns", "demo", "workload", "deployment/web",
+                        "container", container)), json("dockerhub.json"))).as("container=%s", container)
+                        .extracting(FieldError::field).containsExactly("query.container");
+            }
+        }
+
+        @Test
+        void anOpenReceiverRefusesAReplicaSetAsTheAdminApiDoes() {
+            assertThat(rejection(open, request(Map.of("ns", "demo", "workload", "replicaset/web", "container", "web")),
+                    json("dockerhub.json"))).containsExactly(new FieldError("query.workload",
+                    "a replicaset is not upgraded directly; name its deployment"));
+        }
+
+        @Test
         void anOpenReceiverNamesEveryMissingUrlParameter() {
             assertThat(rejection(open, PLAIN_POST, json("dockerhub.json"))).extracting(FieldError::field)
                     .containsExactly("query.ns", "query.workload", "query.container");

@@ -1,0 +1,122 @@
+package dev.winch.common.kubernetes;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The name rules of the Kubernetes API server ({@code k8s.io/apimachinery/pkg/util/validation}), checked before a
+ * name reaches a worker: a name the API server would refuse, or one that means something else in a path
+ * ({@code ../kube-system}, {@code demo/other}), must be refused where it enters, with the field that carried it,
+ * not fail later far from the request.
+ *
+ * <ul>
+ *   <li>DNS-1123 label (namespaces, container names): at most 63 characters, lower-case letters, digits and
+ *       {@code -}, starting and ending with a letter or digit: {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?}.</li>
+ *   <li>DNS-1123 subdomain (Deployment, StatefulSet, DaemonSet, ReplicaSet names): at most 253 characters, labels
+ *       as above joined by {@code .}.</li>
+ *   <li>Label key: an optional DNS-1123 subdomain prefix and {@code /}, then a name of at most 63 characters:
+ *       letters, digits, {@code -}, {@code _}, {@code .}, starting and ending with a letter or digit.</li>
+ *   <li>Label value: empty, or as the name part of a key.</li>
+ * </ul>
+ *
+ * <p>Each check answers the problem in Kubernetes' own words, or empty when the name is valid. Nothing is trimmed
+ * or lower-cased: {@code DEMO} is not {@code demo}, and a name is refused rather than cleaned.
+ */
+public final class KubernetesNames {
+
+    public static final int LABEL_MAX_LENGTH = 63;
+    public static final int SUBDOMAIN_MAX_LENGTH = 253;
+    public static final int LABEL_VALUE_MAX_LENGTH = 63;
+    public static final int QUALIFIED_NAME_MAX_LENGTH = 63;
+
+    private static final String LABEL_FORMAT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final Pattern LABEL = Pattern.compile(LABEL_FORMAT);
+    private static final Pattern SUBDOMAIN = Pattern.compile(LABEL_FORMAT + "(\\." + LABEL_FORMAT + ")*");
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+
+    private KubernetesNames() {
+    }
+
+    /** A namespace or container name. */
+    public static Optional<String> dns1123LabelProblem(String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of("must not be empty");
+        }
+        if (value.length() > LABEL_MAX_LENGTH) {
+            return Optional.of("must be no more than " + LABEL_MAX_LENGTH + " characters");
+        }
+        if (!LABEL.matcher(value).matches()) {
+            return Optional.of("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+                    + "and must start and end with an alphanumeric character (e.g. 'my-name' or '123-abc')");
+        }
+        return Optional.empty();
+    }
+
+    /** The name of a Deployment, StatefulSet, DaemonSet or ReplicaSet. */
+    public static Optional<String> dns1123SubdomainProblem(String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of("must not be empty");
+        }
+        if (value.length() > SUBDOMAIN_MAX_LENGTH) {
+            return Optional.of("must be no more than " + SUBDOMAIN_MAX_LENGTH + " characters");
+        }
+        if (!SUBDOMAIN.matcher(value).matches()) {
+            return Optional.of("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+                    + "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')");
+        }
+        return Optional.empty();
+    }
+
+    /** A label key: {@code app}, {@code app.kubernetes.io/name}. */
+    public static Optional<String> labelKeyProblem(String key) {
+        if (key == null || key.isEmpty()) {
+            return Optional.of("a label key must not be empty");
+        }
+        int slash = key.indexOf('/');
+        String name = key;
+        if (slash >= 0) {
+            Optional<String> prefix = dns1123SubdomainProblem(key.substring(0, slash));
+            if (prefix.isPresent()) {
+                return Optional.of("prefix part " + prefix.get());
+            }
+            name = key.substring(slash + 1);
+        }
+        if (name.isEmpty()) {
+            return Optional.of("name part must not be empty");
+        }
+        if (name.length() > QUALIFIED_NAME_MAX_LENGTH) {
+            return Optional.of("name part must be no more than " + QUALIFIED_NAME_MAX_LENGTH + " characters");
+        }
+        if (!QUALIFIED_NAME.matcher(name).matches()) {
+            return Optional.of("name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
+                    + "and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')");
+        }
+        return Optional.empty();
+    }
+
+    /** A label value; empty is valid. */
+    public static Optional<String> labelValueProblem(String value) {
+        if (value == null) {
+            return Optional.of("a label value must be a string");
+        }
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.length() > LABEL_VALUE_MAX_LENGTH) {
+            return Optional.of("must be no more than " + LABEL_VALUE_MAX_LENGTH + " characters");
+        }
+        if (!QUALIFIED_NAME.matcher(value).matches()) {
+            return Optional.of("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+                    + "or '.', and must start and end with an alphanumeric character");
+        }
+        return Optional.empty();
+    }
+
+    public static boolean isDns1123Label(String value) {
+        return dns1123LabelProblem(value).isEmpty();
+    }
+
+    public static boolean isDns1123Subdomain(String value) {
+        return dns1123SubdomainProblem(value).isEmpty();
+    }
+}

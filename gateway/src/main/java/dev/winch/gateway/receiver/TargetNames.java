@@ -1,0 +1,69 @@
+package dev.winch.gateway.receiver;
+
+import dev.winch.common.event.WorkloadRef;
+import dev.winch.common.kubernetes.KubernetesNames;
+import java.util.Set;
+
+/**
+ * The one place where the gateway checks the Kubernetes names a request or a receiver names: the admin API and
+ * receivers files (through {@link ReceiverValidator}) and trigger URLs (through {@link TriggerPlanner}) apply the
+ * same rules ({@link KubernetesNames}, {@link WorkloadRef#parse}) and the same allowed kinds, so a target refused in
+ * a receiver is refused in a URL too.
+ */
+final class TargetNames {
+
+    /** What the scaler changes the replicas of. */
+    static final Set<String> SCALABLE_KINDS = Set.of("deployment", "statefulset");
+    /** What the upgrader sets images on; a ReplicaSet belongs to its Deployment, which would undo the change. */
+    static final Set<String> UPGRADABLE_KINDS = Set.of("deployment", "statefulset", "daemonset");
+
+    private TargetNames() {
+    }
+
+    /** A namespace: a DNS-1123 label. False (and the error recorded) when it is not one. */
+    static boolean namespace(Fields f, String field, String namespace) {
+        return label(f, field, namespace, "is not a valid namespace name: ");
+    }
+
+    /** A container name: a DNS-1123 label. */
+    static boolean container(Fields f, String field, String container) {
+        return label(f, field, container, "is not a valid container name: ");
+    }
+
+    /**
+     * A {@code kind/name} workload of one of {@code kinds}, its name a DNS-1123 subdomain; null (and the error
+     * recorded) when it is not one. The namespace is checked on its own field, so the reference is made in it only
+     * when that is valid.
+     */
+    static WorkloadRef workload(Fields f, String field, String namespace, String kindSlashName, Set<String> kinds) {
+        WorkloadRef ref;
+        try {
+            ref = WorkloadRef.parse(namespace != null && KubernetesNames.isDns1123Label(namespace) ? namespace
+                    : "default", kindSlashName);
+        } catch (IllegalArgumentException e) {
+            f.error(field, e.getMessage());
+            return null;
+        }
+        if (!kinds.contains(ref.kind())) {
+            f.error(field, refusal(ref.kind(), kinds));
+            return null;
+        }
+        return ref;
+    }
+
+    private static String refusal(String kind, Set<String> kinds) {
+        if (kinds.equals(SCALABLE_KINDS)) {
+            return "only a deployment or a statefulset can be scaled";
+        }
+        if (kind.equals("replicaset")) {
+            return "a replicaset is not upgraded directly; name its deployment";
+        }
+        return "workload kind must be one of " + kinds.stream().sorted().toList() + ", got '" + kind + "'";
+    }
+
+    private static boolean label(Fields f, String field, String value, String message) {
+        var problem = KubernetesNames.dns1123LabelProblem(value);
+        problem.ifPresent(p -> f.error(field, message + p));
+        return problem.isEmpty();
+    }
+}
