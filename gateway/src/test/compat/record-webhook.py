@@ -100,6 +100,16 @@ case("no trigger rule", F, "no-rule", "", winch="not-served",
 case("rule with no operator", F, "no-operator", "t=x", winch="not-served",
      why="an empty rule object never matches: Winch refuses that hook")
 case("unknown hook", F, "nope", "t=x")
+case("empty value, empty parameter", F, "empty-value", "t=", winch="not-served",
+     why="an empty value matches an empty parameter, never meant as a token: Winch refuses that hook")
+case("empty value, parameter set", F, "empty-value", "t=x", winch="not-served",
+     why="an empty value matches an empty parameter, never meant as a token: Winch refuses that hook")
+case("empty secret", F, "empty-secret", "", {"X-Sig": "sha256=00"}, winch="not-served",
+     why="an empty secret is an error on every request: Winch refuses that hook")
+case("not over a rule with no operator", F, "not-no-operator", "t=x", winch="not-served",
+     why="an empty rule object never matches: Winch refuses that hook")
+case("ip-range that does not parse", F, "bad-range", "", winch="not-served",
+     why="an ip-range that does not parse is refused when the file is loaded, not on each request")
 case("dotted query name whole", F, "dotted-query", "a.b=x")
 case("dotted query name nested", F, "dotted-query", "a=x")
 
