@@ -353,6 +353,8 @@ case("empty payload signature", F, "empty-payload-signature", headers={"X-Hub-Si
 case("empty payload wrong signature", F, "empty-payload-signature", headers={"X-Hub-Signature": "sha1=00"})
 case("static hook without rule", F, "static-params-ok", winch="not-served",
      why="a hook without a trigger rule is open: Winch refuses that hook")
+case("mismatch code out of range, match", F, "odd-mismatch-code", headers=JSON_CT, body='{"ref":"refs/heads/master"}')
+case("mismatch code out of range, mismatch", F, "odd-mismatch-code", headers=JSON_CT, body='{"ref":"x"}')
 case("method list with odd case and space", F, "methods", headers=JSON_CT, body='{"ref":"refs/heads/master"}')
 
 # ---- tool-tests.yaml ----
