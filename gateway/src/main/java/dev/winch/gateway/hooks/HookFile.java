@@ -255,7 +255,8 @@ public final class HookFile {
             errors.add(new FieldError(path + ".id", "is required"));
             return null;
         }
-        if (!node.isTextual() || !node.asText().matches(ID_PATTERN)) {
+        // an unquoted number is an id to the tool's YAML reader too
+        if (!(node.isTextual() || node.isIntegralNumber()) || !node.asText().matches(ID_PATTERN)) {
             errors.add(new FieldError(path + ".id", "letters, digits, '.', '_' or '-', at most 127 characters"));
             return node.isValueNode() ? node.asText() : null;
         }

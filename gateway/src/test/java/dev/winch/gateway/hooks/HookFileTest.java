@@ -208,6 +208,14 @@ class HookFileTest {
     }
 
     @Test
+    void takesAnUnquotedNumberAsAnId() throws IOException {
+        JsonNode file = HookFile.readHooks(("- id: 42\n  trigger-rule:\n    match: {type: value, value: t, "
+                + "parameter: {source: url, name: token}}\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(assertValid(file)).extracting(ReceiverSpec::id).containsExactly("42");
+    }
+
+    @Test
     void refusesWhatIsNotAListOfHooks() throws IOException {
         assertThat(errors("{'id':'a'}")).containsExactly(new FieldError("$", "must be a list of hooks"));
         assertThat(errors("['a']")).extracting(FieldError::field).containsExactly("[0]");
