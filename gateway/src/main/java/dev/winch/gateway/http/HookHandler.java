@@ -257,7 +257,8 @@ public final class HookHandler implements Handler<RoutingContext> {
         Map<String, String> headers = new HashMap<>();
         http.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         String remote = http.remoteAddress() == null ? "" : http.remoteAddress().hostAddress();
-        return new HookRequest(query, headers, body, remote);
+        int port = http.remoteAddress() == null ? 0 : http.remoteAddress().port();
+        return new HookRequest(query, headers, body, remote, http.query(), port);
     }
 
     private static long contentLength(HttpServerRequest request) {

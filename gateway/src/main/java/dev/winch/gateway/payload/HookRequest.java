@@ -13,8 +13,16 @@ import java.util.stream.Collectors;
  * @param headers request headers, names in lower case
  * @param body    the raw body
  * @param remoteAddress the sender's IP address
+ * @param rawQuery the query string as sent, or null when only {@code query} is known (hooks-file trigger rules
+ *                 decode it as the adnanh/webhook tool does)
+ * @param remotePort the sender's port, or 0 when unknown (a hooks-file rule sees {@code remote-addr} with it)
  */
-public record HookRequest(Map<String, String> query, Map<String, String> headers, byte[] body, String remoteAddress) {
+public record HookRequest(Map<String, String> query, Map<String, String> headers, byte[] body, String remoteAddress,
+        String rawQuery, int remotePort) {
+
+    public HookRequest(Map<String, String> query, Map<String, String> headers, byte[] body, String remoteAddress) {
+        this(query, headers, body, remoteAddress, null, 0);
+    }
 
     public HookRequest {
         query = Map.copyOf(query);

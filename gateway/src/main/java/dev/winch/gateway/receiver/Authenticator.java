@@ -1,7 +1,7 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.winch.gateway.hooks.TriggerRules;
+import dev.winch.gateway.hooks.TriggerRule;
 import dev.winch.gateway.payload.HookRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -24,14 +24,15 @@ public final class Authenticator {
     private Authenticator() {
     }
 
-    /** @param payload the parsed body, or null (only trigger rules read it) */
+    /** @param payload the parsed body, or null (a trigger rule decodes the body itself, as the tool does) */
     public static boolean permits(Receiver receiver, HookRequest request, JsonNode payload) {
         ReceiverSpec.Auth auth = receiver.spec().auth();
         if (auth == null) {
             return false;
         }
-        if (auth.triggerRule() != null) {
-            return TriggerRules.matches(auth.triggerRule(), request, payload);
+        if (receiver.triggerRule() != null) {
+            // the rule reads the payload as the tool does (Content-Type, first JSON value), not as parsed here
+            return receiver.triggerRule().evaluate(request) == TriggerRule.Verdict.MATCHED;
         }
         if (auth.tokenSha256() == null && auth.hmacSecret() == null) {
             return false;

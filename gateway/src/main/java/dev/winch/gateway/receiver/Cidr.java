@@ -3,9 +3,14 @@ package dev.winch.gateway.receiver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 address block ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or one address). */
 public final class Cidr {
+
+    // compiled once: contains() parses the sender's address on every request
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
     private final byte[] network;
     private final int prefix;
@@ -85,8 +90,8 @@ public final class Cidr {
         if (value.startsWith("[") && value.endsWith("]")) {
             value = value.substring(1, value.length() - 1);
         }
-        boolean ipv4 = value.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6 = value.contains(":") && value.matches("[0-9A-Fa-f:.]+");
+        boolean ipv4 = IPV4.matcher(value).matches();
+        boolean ipv6 = value.contains(":") && IPV6.matcher(value).matches();
         if (!ipv4 && !ipv6) {
             throw new IllegalArgumentException("not an IP address: '" + text + "'");
         }

@@ -63,7 +63,8 @@ public record ReceiverSpec(
      * @param hmacSecret   when set, the raw body must be signed (HMAC-SHA256, {@code X-Hub-Signature-256} or
      *                     {@code X-Signature: sha256=...})
      * @param allowedCidrs when not empty, the sender's address must be in one of these
-     * @param triggerRule  an adnanh/webhook {@code trigger-rule} (receivers from a hooks file)
+     * @param triggerRule  receivers from a hooks file: the hook's {@code trigger-rule} and
+     *                     {@code trigger-signature-soft-failures} ({@code dev.winch.gateway.hooks.TriggerRule})
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Auth(String tokenSha256, String hmacSecret, List<String> allowedCidrs,

@@ -1,12 +1,11 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.winch.gateway.hooks.HookFile;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,19 +20,22 @@ import java.util.Set;
  */
 public final class ReceiversFile {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private ReceiversFile() {
     }
 
     /** @throws InvalidPayloadException listing every problem with its path in the file */
     public static List<ReceiverSpec> load(Path file, Instant now) throws IOException, InvalidPayloadException {
-        return parse(YAML.readTree(file.toFile()), now);
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode root = HookFile.readTree(bytes);
+        if (root != null && HookFile.looksLikeHookFile(root)) {
+            return HookFile.load(HookFile.readHooks(bytes), file.toString(), now);
+        }
+        return parse(root, now);
     }
 
     public static List<ReceiverSpec> parse(JsonNode root, Instant now) throws InvalidPayloadException {
         if (root != null && HookFile.looksLikeHookFile(root)) {
-            return HookFile.parse(root, now);
+            return HookFile.load(root, "hooks file", now);
         }
         JsonNode list = root == null ? null : root.get("receivers");
         if (list == null || !list.isArray()) {

@@ -1,10 +1,10 @@
 package dev.winch.gateway.hooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
@@ -40,11 +40,18 @@ class HookFileTest {
         return JSON.readTree(text.replace('\'', '"'));
     }
 
-    private static boolean triggers(ReceiverSpec receiver, Map<String, String> query) throws IOException {
-        return TriggerRules.matches(receiver.auth().triggerRule(),
-                new HookRequest(query, Map.of("Content-Type", "application/json"),
-                        DOCKER_HUB_PUSH.getBytes(StandardCharsets.UTF_8), "10.42.0.7"),
-                JSON.readTree(DOCKER_HUB_PUSH));
+    private static boolean triggers(ReceiverSpec receiver, Map<String, String> query) {
+        return matches(receiver, new HookRequest(query, Map.of("Content-Type", "application/json"),
+                DOCKER_HUB_PUSH.getBytes(StandardCharsets.UTF_8), "10.42.0.7"));
+    }
+
+    private static boolean matches(ReceiverSpec receiver, HookRequest request) {
+        try {
+            return TriggerRule.compile(receiver.auth().triggerRule(), receiver.id()).evaluate(request)
+                    == TriggerRule.Verdict.MATCHED;
+        } catch (InvalidPayloadException e) {
+            throw new AssertionError(e.errors());
+        }
     }
 
     private static Map<String, String> seedUrlWith(String name, String value) {
@@ -57,13 +64,13 @@ class HookFileTest {
         return query;
     }
 
+    /** Every problem of every refused hook; the file itself must be a list. */
     private static List<FieldError> errors(String hooks) throws IOException {
         try {
-            HookFile.parse(json(hooks), NOW);
+            return HookFile.parse(json(hooks), NOW).refused().stream().flatMap(r -> r.errors().stream()).toList();
         } catch (InvalidPayloadException e) {
             return e.errors();
         }
-        throw new AssertionError("expected the hooks file to be refused: " + hooks);
     }
 
     @Test
@@ -82,7 +89,7 @@ class HookFileTest {
             assertThat(r.auth().tokenSha256()).isNull();
             assertThat(r.auth().hmacSecret()).isNull();
             assertThat(r.auth().allowedCidrs()).isEmpty();
-            assertThat(r.auth().triggerRule()).isEqualTo(file.get(0).get("trigger-rule"));
+            assertThat(r.auth().triggerRule().get("trigger-rule")).isEqualTo(file.get(0).get("trigger-rule"));
             assertThat(r.scaleService()).isNull();
             assertThat(r.rateLimit()).isNull();
             assertThat(r.createdAt()).isEqualTo(NOW);
@@ -112,7 +119,10 @@ class HookFileTest {
 
     @Test
     void readsAYamlHooksFile() throws IOException {
-        JsonNode file = resource("hooks.yaml", new YAMLMapper());
+        JsonNode file;
+        try (InputStream in = HookFileTest.class.getResourceAsStream("/hooks/hooks.yaml")) {
+            file = HookFile.readHooks(in.readAllBytes());
+        }
 
         assertThat(HookFile.looksLikeHookFile(file)).isTrue();
         List<ReceiverSpec> receivers = assertValid(file);
@@ -124,23 +134,53 @@ class HookFileTest {
 
         String body = "{\"ref\":\"refs/heads/main\"}";
         String signature = "sha256=ada57888dc0e55117d1f6ead423c0336870ef942017e1600ab69858e95414719";
-        JsonNode rule = receivers.get(0).auth().triggerRule();
-        assertThat(TriggerRules.matches(rule, new HookRequest(Map.of(), Map.of("x-hub-signature-256", signature),
-                body.getBytes(StandardCharsets.UTF_8), "140.82.115.9"), JSON.readTree(body))).isTrue();
-        assertThat(TriggerRules.matches(rule, new HookRequest(Map.of(), Map.of("x-hub-signature-256", signature),
-                body.getBytes(StandardCharsets.UTF_8), "203.0.113.9"), JSON.readTree(body))).isFalse();
+        Map<String, String> headers = Map.of("x-hub-signature-256", signature, "content-type", "application/json");
+        assertThat(matches(receivers.get(0), new HookRequest(Map.of(), headers, body.getBytes(StandardCharsets.UTF_8),
+                "140.82.115.9"))).isTrue();
+        assertThat(matches(receivers.get(0), new HookRequest(Map.of(), headers, body.getBytes(StandardCharsets.UTF_8),
+                "203.0.113.9"))).isFalse();
 
-        JsonNode tagged = receivers.get(1).auth().triggerRule();
-        assertThat(TriggerRules.matches(tagged, new HookRequest(Map.of(), Map.of(), new byte[0], "10.0.0.1"),
-                json("{'push_data':{'tag':'v1.25'}}"))).isTrue();
-        assertThat(TriggerRules.matches(tagged, new HookRequest(Map.of(), Map.of(), new byte[0], "10.0.0.1"),
-                json("{'push_data':{'tag':'latest'}}"))).isFalse();
+        Map<String, String> json = Map.of("content-type", "application/json");
+        assertThat(matches(receivers.get(1), new HookRequest(Map.of(), json,
+                "{\"push_data\":{\"tag\":\"v1.25\"}}".getBytes(StandardCharsets.UTF_8), "10.0.0.1"))).isTrue();
+        assertThat(matches(receivers.get(1), new HookRequest(Map.of(), json,
+                "{\"push_data\":{\"tag\":\"latest\"}}".getBytes(StandardCharsets.UTF_8), "10.0.0.1"))).isFalse();
     }
 
     @Test
     void refusesAHookWithoutATriggerRule() throws IOException {
         assertThat(errors("[{'id':'open','execute-command':'/x.sh'}]"))
                 .extracting(FieldError::field).containsExactly("[0].trigger-rule");
+    }
+
+    @Test
+    void readsATabIndentedJsonFile() throws IOException {
+        byte[] tabbed = "[\n\t{\n\t\t\"id\": \"a\",\n\t\t\"trigger-rule\": {\"match\": {\"type\": \"value\", \"value\": \"t\", \"parameter\": {\"source\": \"url\", \"name\": \"token\"}}}\n\t}\n]\n"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(HookFile.looksLikeHookFile(HookFile.readTree(tabbed))).isTrue();
+        assertThat(assertValid(HookFile.readHooks(tabbed))).extracting(ReceiverSpec::id).containsExactly("a");
+    }
+
+    @Test
+    void servesTheOtherHooksOfAFileWithARefusedOne() throws Exception {
+        String rule = "'trigger-rule':{'match':{'type':'value','value':'t','parameter':{'source':'url','name':'token'}}}";
+        HookFile.Loaded loaded = HookFile.parse(json("[{'id':'open','execute-command':'/x.sh'},{'id':'ok'," + rule
+                + "}]"), NOW);
+
+        assertThat(loaded.served()).extracting(ReceiverSpec::id).containsExactly("ok");
+        assertThat(loaded.refused()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("open");
+            assertThat(r.errors()).extracting(FieldError::field).containsExactly("[0].trigger-rule");
+        });
+        assertThat(HookFile.load(json("[{'id':'ok'," + rule + "}]"), "hooks.json", NOW)).hasSize(1);
+    }
+
+    @Test
+    void refusesAFileThatServesNoHook() {
+        assertThatThrownBy(() -> HookFile.load(json("[{'id':'open','execute-command':'/x.sh'}]"), "hooks.json", NOW))
+                .isInstanceOfSatisfying(InvalidPayloadException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("[0].trigger-rule"));
     }
 
     @Test
@@ -163,8 +203,16 @@ class HookFileTest {
         String rule = "'trigger-rule':{'match':{'type':'value','value':'t','parameter':{'source':'url','name':'token'}}}";
         assertThat(errors("[{'id':'a','http-methods':['GET']," + rule + "}]"))
                 .extracting(FieldError::field).containsExactly("[0].http-methods");
-        assertThat(HookFile.parse(json("[{'id':'a','http-methods':[' post ','GET']," + rule + "}]"), NOW))
+        assertThat(HookFile.parse(json("[{'id':'a','http-methods':[' post ','GET']," + rule + "}]"), NOW).served())
                 .hasSize(1);
+    }
+
+    @Test
+    void takesAnUnquotedNumberAsAnId() throws IOException {
+        JsonNode file = HookFile.readHooks(("- id: 42\n  trigger-rule:\n    match: {type: value, value: t, "
+                + "parameter: {source: url, name: token}}\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(assertValid(file)).extracting(ReceiverSpec::id).containsExactly("42");
     }
 
     @Test
@@ -183,7 +231,9 @@ class HookFileTest {
 
     private static List<ReceiverSpec> assertValid(JsonNode file) {
         try {
-            return HookFile.parse(file, NOW);
+            HookFile.Loaded loaded = HookFile.parse(file, NOW);
+            assertThat(loaded.refused()).isEmpty();
+            return loaded.served();
         } catch (InvalidPayloadException e) {
             throw new AssertionError("hooks file should be valid: " + e.errors());
         }
