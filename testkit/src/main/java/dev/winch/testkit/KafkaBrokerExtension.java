@@ -46,11 +46,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /**
-   * A new broker chosen as {@code WINCH_TEST_KAFKA} says, for test engines that do not run Jupiter extensions
-   * (jqwik properties); the caller closes it.
-   */
-  public static KafkaBroker startBroker() {
+  static KafkaBroker startBroker() {
     String mode = mode();
     return switch (mode) {
       case "embedded" -> EmbeddedKafkaBroker.start();
