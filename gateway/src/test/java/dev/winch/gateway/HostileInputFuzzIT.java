@@ -5,23 +5,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.gateway.HostileSender.Response;
-import dev.winch.testkit.KafkaBroker;
-import dev.winch.testkit.WithKafka;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -35,9 +26,7 @@ import org.opentest4j.AssertionFailedError;
  * the expected answer. 1,100 requests in all, drawn from {@link Gen generators} seeded per run: a failure names the
  * seed and the input, and {@code -Dwinch.fuzz.seed=<seed>} replays exactly that run.
  */
-@WithKafka
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputFuzzIT {
+class HostileInputFuzzIT extends HostileRequests {
 
     private static final List<String> KINDS = List.of("scaleService", "scaleHost", "serviceUpgrade", "redeploy",
             "openRedeploy");
@@ -49,31 +38,6 @@ class HostileInputFuzzIT {
             "quay.json", "registry-push.json", "custom.json", "alertmanager-firing-up.json");
 
     private static final long SEED = Long.getLong("winch.fuzz.seed", new Random().nextLong());
-
-    private HostileSender sender;
-    private Map<TopicPartition, Long> before;
-
-    @BeforeAll
-    void start(KafkaBroker broker) throws Exception {
-        sender = HostileSender.start(broker);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (sender != null) {
-            sender.close();
-        }
-    }
-
-    @BeforeEach
-    void rememberWhereTheTopicsEnd() throws Exception {
-        before = sender.endOffsets();
-    }
-
-    @AfterEach
-    void nothingWasPublished() throws Exception {
-        assertThat(sender.endOffsets()).as("end offsets of every topic after the test").isEqualTo(before);
-    }
 
     /**
      * Draws {@code tries} inputs from {@code inputs} with a generator seeded from the run's seed and the test's

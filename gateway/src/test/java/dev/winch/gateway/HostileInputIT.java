@@ -5,19 +5,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.gateway.HostileSender.Response;
-import dev.winch.testkit.KafkaBroker;
-import dev.winch.testkit.WithKafka;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,35 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The requests of the hostile corpus, one by one over real HTTP against the real broker: each is refused with a
  * 4xx in the one error shape, naming the field, and nothing reaches any topic.
  */
-@WithKafka
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputIT {
+class HostileInputIT extends HostileRequests {
 
     private static final String DOCKER_HUB_PUSH =
             "{\"push_data\":{\"tag\":\"latest\",\"pusher\":\"hongxiaolu\"},\"repository\":{\"repo_name\":\"hongxiaolu/iperf3\"}}";
-
-    private HostileSender sender;
-    private Map<TopicPartition, Long> before;
-
-    @BeforeAll
-    void start(KafkaBroker broker) throws Exception {
-        sender = HostileSender.start(broker);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        sender.close();
-    }
-
-    @BeforeEach
-    void rememberWhereTheTopicsEnd() throws Exception {
-        before = sender.endOffsets();
-    }
-
-    @AfterEach
-    void nothingWasPublished() throws Exception {
-        assertThat(sender.endOffsets()).as("end offsets of every topic").isEqualTo(before);
-    }
 
     private Response redeploy(String query, String body) {
         return sender.post(sender.receiver("openRedeploy"), query, body.getBytes(UTF_8));

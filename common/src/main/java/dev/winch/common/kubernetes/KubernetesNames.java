@@ -39,30 +39,29 @@ public final class KubernetesNames {
 
     /** A namespace or container name. */
     public static Optional<String> dns1123LabelProblem(String value) {
-        if (value == null || value.isEmpty()) {
-            return Optional.of("must not be empty");
-        }
-        if (value.length() > LABEL_MAX_LENGTH) {
-            return Optional.of("must be no more than " + LABEL_MAX_LENGTH + " characters");
-        }
-        if (!LABEL.matcher(value).matches()) {
-            return Optional.of("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-                    + "and must start and end with an alphanumeric character (e.g. 'my-name' or '123-abc')");
-        }
-        return Optional.empty();
+        return problem(value, "", LABEL_MAX_LENGTH, LABEL, "a lowercase RFC 1123 label must consist of lower case "
+                + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. "
+                + "'my-name' or '123-abc')");
     }
 
     /** The name of a Deployment, StatefulSet, DaemonSet or ReplicaSet. */
     public static Optional<String> dns1123SubdomainProblem(String value) {
+        return problem(value, "", SUBDOMAIN_MAX_LENGTH, SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of "
+                + "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
+                + "character (e.g. 'example.com')");
+    }
+
+    /** Empty, too long, or not matching {@code format}, in that order; {@code part} starts each answer. */
+    private static Optional<String> problem(String value, String part, int maxLength, Pattern format,
+            String formatProblem) {
         if (value == null || value.isEmpty()) {
-            return Optional.of("must not be empty");
+            return Optional.of(part + "must not be empty");
         }
-        if (value.length() > SUBDOMAIN_MAX_LENGTH) {
-            return Optional.of("must be no more than " + SUBDOMAIN_MAX_LENGTH + " characters");
+        if (value.length() > maxLength) {
+            return Optional.of(part + "must be no more than " + maxLength + " characters");
         }
-        if (!SUBDOMAIN.matcher(value).matches()) {
-            return Optional.of("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-                    + "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')");
+        if (!format.matcher(value).matches()) {
+            return Optional.of(part + formatProblem);
         }
         return Optional.empty();
     }
@@ -81,17 +80,9 @@ public final class KubernetesNames {
             }
             name = key.substring(slash + 1);
         }
-        if (name.isEmpty()) {
-            return Optional.of("name part must not be empty");
-        }
-        if (name.length() > QUALIFIED_NAME_MAX_LENGTH) {
-            return Optional.of("name part must be no more than " + QUALIFIED_NAME_MAX_LENGTH + " characters");
-        }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
-            return Optional.of("name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
-                    + "and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')");
-        }
-        return Optional.empty();
+        return problem(name, "name part ", QUALIFIED_NAME_MAX_LENGTH, QUALIFIED_NAME, "must consist of alphanumeric "
+                + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
+                + "'MyName', 'my.name' or '123-abc')");
     }
 
     /** A label value; empty is valid. */
@@ -102,14 +93,9 @@ public final class KubernetesNames {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (value.length() > LABEL_VALUE_MAX_LENGTH) {
-            return Optional.of("must be no more than " + LABEL_VALUE_MAX_LENGTH + " characters");
-        }
-        if (!QUALIFIED_NAME.matcher(value).matches()) {
-            return Optional.of("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
-                    + "or '.', and must start and end with an alphanumeric character");
-        }
-        return Optional.empty();
+        return problem(value, "", LABEL_VALUE_MAX_LENGTH, QUALIFIED_NAME, "a valid label must be an empty string or "
+                + "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                + "character");
     }
 
     public static boolean isDns1123Label(String value) {
