@@ -38,8 +38,9 @@ class OptimisticUpdateMockTest {
     private static final String NS = "demo";
     private static final String PATH = "/apis/apps/v1/namespaces/demo/deployments/web";
 
-    KubernetesClient client;
-    KubernetesMockServer server;
+    /** One server for the class (starting one takes seconds on a loaded machine); each test starts from a new web. */
+    static KubernetesClient client;
+    static KubernetesMockServer server;
 
     @BeforeEach
     void createWeb() {

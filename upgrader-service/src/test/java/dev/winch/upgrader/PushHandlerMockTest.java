@@ -11,8 +11,8 @@ import dev.winch.common.event.ImagePushed.UpgradeTarget;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.winch.upgrader.kubernetes.Workload;
+import dev.winch.upgrader.kubernetes.WorkloadObjects;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -281,7 +281,7 @@ class PushHandlerMockTest {
     void theSameTagPushedAgainRestartsThePodsTheWayKubectlRolloutRestartDoes(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "hongxiaolu/iperf3:latest"));
-        long generation = WorkloadOperations.generation(harness.get(ref(n, "deployment", "web")));
+        long generation = WorkloadObjects.generation(harness.get(ref(n, "deployment", "web")));
 
         ActionResult result = only(harness.handle(explicitPush("hongxiaolu/iperf3", "latest",
                 ref(n, "deployment", "web"), "web")));
@@ -290,9 +290,9 @@ class PushHandlerMockTest {
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.details()).containsEntry("restart", "true");
         assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry(WorkloadOperations.RESTARTED_AT, Harness.START.toString());
+                .containsEntry(WorkloadObjects.RESTARTED_AT, Harness.START.toString());
         assertThat(harness.images(ref(n, "deployment", "web"))).containsEntry("web", "hongxiaolu/iperf3:latest");
-        assertThat(WorkloadOperations.generation(after)).isGreaterThan(generation);
+        assertThat(WorkloadObjects.generation(after)).isGreaterThan(generation);
     }
 
     @Test
@@ -315,7 +315,7 @@ class PushHandlerMockTest {
     void aWriteThatConflictsIsReadAndPlannedAgain(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "team/web:1"));
-        HasMetadata stale = harness.get(ref(n, "deployment", "web"));
+        Workload stale = harness.workloads.get(ref(n, "deployment", "web")).orElseThrow();
         Deployment concurrent = (Deployment) harness.get(ref(n, "deployment", "web"));
         concurrent.getSpec().setReplicas(5);
         harness.client().resource(concurrent).update();
@@ -334,7 +334,7 @@ class PushHandlerMockTest {
     void anEventAppliedByAnotherReplicaMeanwhileIsADuplicateAfterTheConflict(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "team/web:1"));
-        HasMetadata stale = harness.get(ref(n, "deployment", "web"));
+        Workload stale = harness.workloads.get(ref(n, "deployment", "web")).orElseThrow();
         Deployment other = (Deployment) harness.get(ref(n, "deployment", "web"));
         Map<String, String> annotations = new HashMap<>();
         annotations.put(AppliedEvents.ANNOTATION, "e-raced");
