@@ -4,6 +4,7 @@ import static dev.winch.upgrader.Harness.container;
 import static dev.winch.upgrader.Harness.only;
 import static dev.winch.upgrader.Harness.ref;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.ImagePushed;
@@ -18,10 +19,15 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -348,6 +354,36 @@ class PushHandlerMockTest {
         assertThat(outcome.result().outcome()).isEqualTo(Outcome.DUPLICATE);
         assertThat(outcome.rollout()).isNull();
         assertThat(harness.images(ref(n, "deployment", "web"))).containsEntry("web", "team/web:1");
+    }
+
+    @Test
+    void aWorkloadChangedBeforeEveryWriteLeavesTheEventToARetryAndKeepsItsImage() {
+        AtomicReference<Harness> racing = new AtomicReference<>();
+        AtomicInteger writes = new AtomicInteger();
+        try (Harness h = new Harness(100, new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                // another writer (an HPA) lands between each read of the upgrader and its write
+                if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/web")) {
+                    writes.incrementAndGet();
+                    racing.get().client().apps().deployments().inNamespace("racing").withName("web")
+                            .scale(10 + writes.get());
+                }
+            }
+        })) {
+            racing.set(h);
+            h.deployment("racing", "web", Map.of(), container("web", "team/web:1"));
+            WorkloadRef web = ref("racing", "deployment", "web");
+            Workload read = h.workloads.get(web).orElseThrow();
+            ImageUpgrader upgrader = new ImageUpgrader(h.workloads, h.clock);
+
+            assertThatThrownBy(() -> upgrader.upgrade(dev.winch.upgrader.model.Pushes.valid("e-busy",
+                    explicitPush("team/web", "2", web, "web")), PUSHED, read, Harness.START))
+                    .isInstanceOf(ImageUpgrader.ConflictingWritesException.class)
+                    .hasMessage("racing/deployment/web changed under 5 writes in a row; leaving it to a retry");
+            assertThat(writes).hasValue(5);
+            assertThat(h.images(web)).containsEntry("web", "team/web:1");
+        }
     }
 
     // ---------------------------------------------------------------- bad input
