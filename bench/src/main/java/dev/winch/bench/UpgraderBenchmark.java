@@ -4,7 +4,7 @@ import dev.winch.bench.HookClient.Answer;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.upgrader.UpgraderConfig;
 import dev.winch.upgrader.UpgraderService;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.upgrader.kubernetes.KubernetesWorkloads;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -230,7 +230,7 @@ public final class UpgraderBenchmark {
     /** Times the upgrader's own selection step (blocking, as on its worker pool) on the idle stack. */
     private Latencies selectionProbe(KubernetesClient client) {
         try (client) {
-            WorkloadOperations operations = new WorkloadOperations(client);
+            KubernetesWorkloads operations = new KubernetesWorkloads(client);
             List<String> all = new ArrayList<>();
             for (int n = 0; n < namespaces; n++) {
                 all.add("bench-" + n);
@@ -314,7 +314,7 @@ public final class UpgraderBenchmark {
             median(md, "median, 2–" + reps.size(), reps.subList(1, reps.size()));
         }
         md.append("\nAt the end: ").append(finalCheck).append("\n\n");
-        md.append(String.format(Locale.ROOT, "The upgrader's selection step alone (`WorkloadOperations.select`: one "
+        md.append(String.format(Locale.ROOT, "The upgrader's selection step alone (`KubernetesWorkloads.select`: one "
                         + "LIST per kind and namespace, %d requests one after another), called %d times from the "
                         + "benchmark after the run, on an idle stack: p50 %s ms, min %s ms, max %s ms.%n%n",
                 3 * namespaces, selection.count(), Latencies.ms(selection.millis(0.5)),

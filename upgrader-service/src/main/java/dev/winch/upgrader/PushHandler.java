@@ -5,11 +5,11 @@ import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.upgrader.ImageUpgrader.WorkloadOutcome;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
-import dev.winch.upgrader.model.LabelSelectors;
+import dev.winch.kubernetes.LabelSelector;
+import dev.winch.upgrader.kubernetes.Workload;
+import dev.winch.upgrader.kubernetes.Workloads;
 import dev.winch.upgrader.model.UpgradeRequest;
 import dev.winch.upgrader.model.UpgradeResults;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import java.util.List;
 final class PushHandler {
 
     private final Blocking blocking;
-    private final WorkloadOperations workloads;
+    private final Workloads workloads;
     private final ImageUpgrader upgrader;
     private final ResultSink results;
     private final RolloutTracker tracker;
@@ -44,7 +44,7 @@ final class PushHandler {
     /**
      * @param width how many workloads are upgraded at once (the worker pool's size)
      */
-    PushHandler(Blocking blocking, WorkloadOperations workloads, ResultSink results, RolloutTracker tracker,
+    PushHandler(Blocking blocking, Workloads workloads, ResultSink results, RolloutTracker tracker,
             Clock clock, Duration defaultRolloutTimeout, int width) {
         this.blocking = blocking;
         this.workloads = workloads;
@@ -79,7 +79,7 @@ final class PushHandler {
                 .compose(found -> found.isEmpty()
                         ? results.report(UpgradeResults.forPush(event.id(), type, push, Outcome.NOOP,
                                 "no Deployment, StatefulSet or DaemonSet in " + namespaces(push) + " matches "
-                                        + "selector " + LabelSelectors.describe(push.target().selector())
+                                        + "selector " + LabelSelector.ofReceiver(push.target().selector()).describe()
                                         + "; nothing changed", started, clock.instant()))
                         : upgradeAll(request, type, found, started));
     }
@@ -88,11 +88,11 @@ final class PushHandler {
      * Upgrades the workloads {@code width} at a time (the worker pool bounds the calls anyway; waves keep a thousand
      * queued calls from running into the blocking timeout), publishing each wave's results before the next.
      */
-    private Future<Void> upgradeAll(UpgradeRequest request, String type, List<HasMetadata> found, Instant started) {
+    private Future<Void> upgradeAll(UpgradeRequest request, String type, List<Workload> found, Instant started) {
         Future<Void> chain = Future.succeededFuture();
         List<Throwable> errors = new ArrayList<>();
         for (int from = 0; from < found.size(); from += width) {
-            List<HasMetadata> wave = found.subList(from, Math.min(found.size(), from + width));
+            List<Workload> wave = found.subList(from, Math.min(found.size(), from + width));
             chain = chain.compose(v -> {
                 List<Future<WorkloadOutcome>> calls = wave.stream()
                         .map(w -> blocking.call(() -> upgrader.upgrade(request, type, w, started)))

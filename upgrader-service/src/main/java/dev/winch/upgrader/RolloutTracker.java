@@ -3,14 +3,14 @@ package dev.winch.upgrader;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.kubernetes.UpdateResult;
+import dev.winch.upgrader.kubernetes.Workload;
+import dev.winch.upgrader.kubernetes.Workloads;
 import dev.winch.upgrader.model.RollbackPlan;
 import dev.winch.upgrader.model.Rollout;
 import dev.winch.upgrader.model.RolloutObservation;
 import dev.winch.upgrader.model.RolloutStatus;
 import dev.winch.upgrader.model.UpgradeResults;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -45,11 +45,10 @@ import org.slf4j.LoggerFactory;
 final class RolloutTracker {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutTracker.class);
-    private static final int MAX_CONFLICT_RETRIES = 5;
 
     private final Vertx vertx;
     private final Blocking blocking;
-    private final WorkloadOperations workloads;
+    private final Workloads workloads;
     private final ResultSink results;
     private final Clock clock;
     private final Duration pollInterval;
@@ -69,7 +68,7 @@ final class RolloutTracker {
         }
     }
 
-    RolloutTracker(Vertx vertx, Blocking blocking, WorkloadOperations workloads, ResultSink results, Clock clock,
+    RolloutTracker(Vertx vertx, Blocking blocking, Workloads workloads, ResultSink results, Clock clock,
             Duration pollInterval, int maxTracked, MeterRegistry metrics) {
         this.vertx = vertx;
         this.blocking = blocking;
@@ -151,7 +150,7 @@ final class RolloutTracker {
     private Future<Void> check(Entry entry) {
         Rollout rollout = entry.rollout;
         String key = rollout.workload().key();
-        return blocking.call(() -> workloads.get(rollout.workload()).map(WorkloadOperations::observe))
+        return blocking.call(() -> workloads.get(rollout.workload()).map(Workload::observe))
                 .compose(observed -> {
                     if (observed.isEmpty()) {
                         return finish(entry, Outcome.SKIPPED, key + " was deleted during its rollout; it is no "
@@ -214,34 +213,35 @@ final class RolloutTracker {
     /**
      * Sets the previous images again on the workload as it is now, as the rollout's {@link RollbackPlan} says: only
      * while its pod template is still the upgrade's, and keeping every other change made since (a new replica
-     * count). The write carries the resourceVersion it was read at; on a conflict it reads and decides again.
-     * Blocking.
+     * count). The write carries the resourceVersion it was read at; on a conflict the workload is read and the
+     * rollback decided again. Blocking.
      */
     Rollback rollBack(Rollout rollout) {
         WorkloadRef ref = rollout.workload();
-        for (int attempt = 1; ; attempt++) {
-            Optional<HasMetadata> found = workloads.get(ref);
-            if (found.isEmpty()) {
-                return new Rollback(false, "not rolled back: " + ref.key() + " no longer exists");
-            }
-            HasMetadata workload = found.get();
-            RollbackPlan plan = rollout.rollback(WorkloadOperations.fingerprint(workload));
-            if (plan instanceof RollbackPlan.Keep keep) {
-                return new Rollback(false, "not rolled back: " + keep.reason());
-            }
-            RollbackPlan.Restore restore = (RollbackPlan.Restore) plan;
-            WorkloadOperations.restore(workload, restore);
-            try {
-                workloads.update(workload);
-                return new Rollback(true, "rolled back to " + restore.describe());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
-                    return new Rollback(false, "the rollback was refused (" + e.getCode() + "): " + e.getMessage());
-                }
-                LOG.atDebug().addKeyValue("eventId", rollout.eventId()).addKeyValue("target", ref.key())
-                        .log("The rollback conflicted with another change; reading the workload again");
-            }
+        Optional<Workload> found = workloads.get(ref);
+        if (found.isEmpty()) {
+            return new Rollback(false, "not rolled back: " + ref.key() + " no longer exists");
         }
+        UpdateResult<Workload, RollbackPlan> update = workloads.rollBack(found.get(), rollout::rollback);
+        if (update.attempts() > 1) {
+            LOG.atDebug().addKeyValue("eventId", rollout.eventId()).addKeyValue("target", ref.key())
+                    .log("The rollback conflicted with other changes; it was decided again {} times",
+                            update.attempts() - 1);
+        }
+        if (update instanceof UpdateResult.Written) {
+            return new Rollback(true, "rolled back to " + ((RollbackPlan.Restore) update.decision()).describe());
+        }
+        if (update instanceof UpdateResult.Unchanged) {
+            return new Rollback(false, "not rolled back: " + ((RollbackPlan.Keep) update.decision()).reason());
+        }
+        if (update instanceof UpdateResult.Gone) {
+            return new Rollback(false, "not rolled back: " + ref.key() + " no longer exists");
+        }
+        if (update instanceof UpdateResult.Conflict<Workload, RollbackPlan> conflict) {
+            return new Rollback(false, "the rollback was refused (409): " + conflict.message());
+        }
+        UpdateResult.Rejected<Workload, RollbackPlan> rejected = (UpdateResult.Rejected<Workload, RollbackPlan>) update;
+        return new Rollback(false, "the rollback was refused (" + rejected.status() + "): " + rejected.message());
     }
 
     private Future<Void> finish(Entry entry, Outcome outcome, String reason, Map<String, String> details,

@@ -8,7 +8,8 @@ import dev.winch.common.kafka.PermanentFailure;
 import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ResultReporter;
 import dev.winch.common.runtime.ServiceRuntime;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.upgrader.kubernetes.KubernetesWorkloads;
+import dev.winch.upgrader.kubernetes.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class UpgraderService {
 
     public UpgraderService(ServiceRuntime runtime, UpgraderConfig config, KubernetesClient client) {
         this.runtime = runtime;
-        WorkloadOperations workloads = new WorkloadOperations(client);
+        Workloads workloads = new KubernetesWorkloads(client);
         ResultSink results = ResultReporter.of(runtime)::report;
         this.tracker = new RolloutTracker(runtime.vertx(), runtime.blocking(), workloads, results, runtime.clock(),
                 config.rolloutPollInterval(), config.maxTrackedRollouts(), runtime.registry());

@@ -9,7 +9,10 @@ import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
 import dev.winch.testkit.SandboxKubernetes;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.kubernetes.WorkloadKind;
+import dev.winch.upgrader.kubernetes.KubernetesWorkloads;
+import dev.winch.upgrader.kubernetes.WorkloadObjects;
+import dev.winch.upgrader.kubernetes.Workloads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,7 +55,7 @@ final class Harness implements AutoCloseable {
     final SandboxKubernetes kubernetes = SandboxKubernetes.start();
     final MutableClock clock = new MutableClock(START);
     final List<ActionResult> results = new CopyOnWriteArrayList<>();
-    final WorkloadOperations workloads;
+    final Workloads workloads;
     private final KubernetesClient upgraderClient;
     final RolloutTracker tracker;
     final PushHandler handler;
@@ -77,7 +80,7 @@ final class Harness implements AutoCloseable {
                 .withConfig(kubernetes.client().getConfiguration())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test", upgraderRequests))
                 .build();
-        workloads = new WorkloadOperations(upgraderClient);
+        workloads = new KubernetesWorkloads(upgraderClient);
         Blocking blocking = new Blocking(executor, Duration.ofSeconds(20));
         ResultSink sink = result -> {
             results.add(result);
@@ -173,13 +176,14 @@ final class Harness implements AutoCloseable {
     }
 
     HasMetadata get(WorkloadRef ref) {
-        return workloads.get(ref).orElseThrow(() -> new AssertionError(ref + " does not exist"));
+        return WorkloadKind.of(ref.kind()).orElseThrow().get(client(), ref.namespace(), ref.name())
+                .orElseThrow(() -> new AssertionError(ref + " does not exist"));
     }
 
     /** The images of the pod template, container name to image. */
     Map<String, String> images(WorkloadRef ref) {
         Map<String, String> images = new java.util.LinkedHashMap<>();
-        WorkloadOperations.snapshot(get(ref)).containers().forEach(c -> images.put(c.name(), c.image()));
+        WorkloadObjects.snapshot(get(ref)).containers().forEach(c -> images.put(c.name(), c.image()));
         return images;
     }
 

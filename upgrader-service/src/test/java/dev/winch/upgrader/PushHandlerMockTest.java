@@ -4,6 +4,7 @@ import static dev.winch.upgrader.Harness.container;
 import static dev.winch.upgrader.Harness.only;
 import static dev.winch.upgrader.Harness.ref;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.ImagePushed;
@@ -11,17 +12,22 @@ import dev.winch.common.event.ImagePushed.UpgradeTarget;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.winch.upgrader.kubernetes.Workload;
+import dev.winch.upgrader.kubernetes.WorkloadObjects;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,7 +287,7 @@ class PushHandlerMockTest {
     void theSameTagPushedAgainRestartsThePodsTheWayKubectlRolloutRestartDoes(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "hongxiaolu/iperf3:latest"));
-        long generation = WorkloadOperations.generation(harness.get(ref(n, "deployment", "web")));
+        long generation = WorkloadObjects.generation(harness.get(ref(n, "deployment", "web")));
 
         ActionResult result = only(harness.handle(explicitPush("hongxiaolu/iperf3", "latest",
                 ref(n, "deployment", "web"), "web")));
@@ -290,9 +296,9 @@ class PushHandlerMockTest {
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.details()).containsEntry("restart", "true");
         assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry(WorkloadOperations.RESTARTED_AT, Harness.START.toString());
+                .containsEntry(WorkloadObjects.RESTARTED_AT, Harness.START.toString());
         assertThat(harness.images(ref(n, "deployment", "web"))).containsEntry("web", "hongxiaolu/iperf3:latest");
-        assertThat(WorkloadOperations.generation(after)).isGreaterThan(generation);
+        assertThat(WorkloadObjects.generation(after)).isGreaterThan(generation);
     }
 
     @Test
@@ -315,7 +321,7 @@ class PushHandlerMockTest {
     void aWriteThatConflictsIsReadAndPlannedAgain(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "team/web:1"));
-        HasMetadata stale = harness.get(ref(n, "deployment", "web"));
+        Workload stale = harness.workloads.get(ref(n, "deployment", "web")).orElseThrow();
         Deployment concurrent = (Deployment) harness.get(ref(n, "deployment", "web"));
         concurrent.getSpec().setReplicas(5);
         harness.client().resource(concurrent).update();
@@ -334,7 +340,7 @@ class PushHandlerMockTest {
     void anEventAppliedByAnotherReplicaMeanwhileIsADuplicateAfterTheConflict(TestInfo test) {
         String n = ns(test);
         harness.deployment(n, "web", Map.of(), container("web", "team/web:1"));
-        HasMetadata stale = harness.get(ref(n, "deployment", "web"));
+        Workload stale = harness.workloads.get(ref(n, "deployment", "web")).orElseThrow();
         Deployment other = (Deployment) harness.get(ref(n, "deployment", "web"));
         Map<String, String> annotations = new HashMap<>();
         annotations.put(AppliedEvents.ANNOTATION, "e-raced");
@@ -348,6 +354,36 @@ class PushHandlerMockTest {
         assertThat(outcome.result().outcome()).isEqualTo(Outcome.DUPLICATE);
         assertThat(outcome.rollout()).isNull();
         assertThat(harness.images(ref(n, "deployment", "web"))).containsEntry("web", "team/web:1");
+    }
+
+    @Test
+    void aWorkloadChangedBeforeEveryWriteLeavesTheEventToARetryAndKeepsItsImage() {
+        AtomicReference<Harness> racing = new AtomicReference<>();
+        AtomicInteger writes = new AtomicInteger();
+        try (Harness h = new Harness(100, new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                // another writer (an HPA) lands between each read of the upgrader and its write
+                if ("PUT".equals(request.method()) && request.uri().getPath().endsWith("/deployments/web")) {
+                    writes.incrementAndGet();
+                    racing.get().client().apps().deployments().inNamespace("racing").withName("web")
+                            .scale(10 + writes.get());
+                }
+            }
+        })) {
+            racing.set(h);
+            h.deployment("racing", "web", Map.of(), container("web", "team/web:1"));
+            WorkloadRef web = ref("racing", "deployment", "web");
+            Workload read = h.workloads.get(web).orElseThrow();
+            ImageUpgrader upgrader = new ImageUpgrader(h.workloads, h.clock);
+
+            assertThatThrownBy(() -> upgrader.upgrade(dev.winch.upgrader.model.Pushes.valid("e-busy",
+                    explicitPush("team/web", "2", web, "web")), PUSHED, read, Harness.START))
+                    .isInstanceOf(ImageUpgrader.ConflictingWritesException.class)
+                    .hasMessage("racing/deployment/web changed under 5 writes in a row; leaving it to a retry");
+            assertThat(writes).hasValue(5);
+            assertThat(h.images(web)).containsEntry("web", "team/web:1");
+        }
     }
 
     // ---------------------------------------------------------------- bad input

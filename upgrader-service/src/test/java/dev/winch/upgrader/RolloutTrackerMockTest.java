@@ -10,7 +10,7 @@ import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.ImagePushed.UpgradeTarget;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.upgrader.kubernetes.WorkloadObjects;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
@@ -66,7 +66,7 @@ class RolloutTrackerMockTest {
 
     /** The generation a real API server shows after the writes so far. */
     private void assertGeneration(WorkloadRef ref, long expected) {
-        assertThat(WorkloadOperations.generation(harness.get(ref))).as("metadata.generation of %s", ref.key())
+        assertThat(WorkloadObjects.generation(harness.get(ref))).as("metadata.generation of %s", ref.key())
                 .isEqualTo(expected);
     }
 

@@ -16,7 +16,7 @@ import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.testkit.WithKafka;
-import dev.winch.upgrader.kubernetes.WorkloadOperations;
+import dev.winch.upgrader.kubernetes.WorkloadObjects;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -261,7 +261,7 @@ class UpgraderServiceIT {
     }
 
     private String image(String name) {
-        return WorkloadOperations.snapshot(kubernetes.client().apps().deployments().inNamespace(NS).withName(name)
+        return WorkloadObjects.snapshot(kubernetes.client().apps().deployments().inNamespace(NS).withName(name)
                 .get()).containers().get(0).image();
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pod-template fingerprint, computed from fabric8 objects without a server. */
-class WorkloadOperationsTest {
+class WorkloadObjectsTest {
 
     private static Deployment deployment(int replicas, String image, Map<String, String> podAnnotations) {
         return new DeploymentBuilder()
@@ -35,9 +35,9 @@ class WorkloadOperationsTest {
 
     @Test
     void theFingerprintIgnoresTheReplicaCountAndTheOrderOfAnnotations() {
-        PodTemplateFingerprint written = WorkloadOperations.fingerprint(deployment(3, "team/web:2",
+        PodTemplateFingerprint written = WorkloadObjects.fingerprint(deployment(3, "team/web:2",
                 ordered("a", "1", "b", "2")));
-        PodTemplateFingerprint scaled = WorkloadOperations.fingerprint(deployment(5, "team/web:2",
+        PodTemplateFingerprint scaled = WorkloadObjects.fingerprint(deployment(5, "team/web:2",
                 ordered("b", "2", "a", "1")));
 
         assertThat(scaled.sameTemplate(written)).isTrue();
@@ -46,12 +46,12 @@ class WorkloadOperationsTest {
 
     @Test
     void theFingerprintChangesWithTheImageOrAnyOtherTemplateField() {
-        PodTemplateFingerprint written = WorkloadOperations.fingerprint(deployment(3, "team/web:2", Map.of()));
+        PodTemplateFingerprint written = WorkloadObjects.fingerprint(deployment(3, "team/web:2", Map.of()));
 
-        assertThat(WorkloadOperations.fingerprint(deployment(3, "team/web:3", Map.of())).sameTemplate(written))
+        assertThat(WorkloadObjects.fingerprint(deployment(3, "team/web:3", Map.of())).sameTemplate(written))
                 .isFalse();
-        PodTemplateFingerprint restarted = WorkloadOperations.fingerprint(deployment(3, "team/web:2",
-                Map.of(WorkloadOperations.RESTARTED_AT, "2025-06-03T08:00:00Z")));
+        PodTemplateFingerprint restarted = WorkloadObjects.fingerprint(deployment(3, "team/web:2",
+                Map.of(WorkloadObjects.RESTARTED_AT, "2025-06-03T08:00:00Z")));
         assertThat(restarted.sameTemplate(written)).isFalse();
         assertThat(restarted.restartedAt()).isEqualTo("2025-06-03T08:00:00Z");
     }

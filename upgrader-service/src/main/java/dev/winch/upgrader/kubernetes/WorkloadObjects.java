@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.WorkloadKind;
 import dev.winch.upgrader.model.ContainerChange;
-import dev.winch.upgrader.model.LabelSelectors;
 import dev.winch.upgrader.model.PodTemplateFingerprint;
 import dev.winch.upgrader.model.RollbackPlan;
 import dev.winch.upgrader.model.RolloutObservation;
@@ -16,7 +16,6 @@ import dev.winch.upgrader.model.WorkloadSnapshot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -31,15 +30,9 @@ import io.fabric8.kubernetes.api.model.apps.RollingUpdateStatefulSetStrategy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategy;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,94 +41,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The workloads an upgrade changes (Deployments, StatefulSets, DaemonSets) behind one small surface, and the
- * translation between them and the plain values of the model. Blocking: call it on the worker pool.
- *
- * <p>Writes are full updates carrying the resourceVersion they were read at, so a concurrent change fails them with
- * 409 instead of being overwritten; they behave the same on a real API server and on the fabric8 mock server
- * (strategic merge patch is refused by the mock, JSON merge patch of a container list appends on it).
+ * What the upgrader reads from and writes into a workload object, without I/O: the plain values of the model
+ * ({@link WorkloadSnapshot}, {@link RolloutObservation}, {@link PodTemplateFingerprint}) from a Deployment,
+ * StatefulSet or DaemonSet, and the changes an {@link UpgradePlan} or a {@link RollbackPlan.Restore} makes to it.
+ * The kind-specific parts (update strategy, rollout status) differ in their fabric8 types, hence the switches on
+ * {@link WorkloadKind}; everything else goes through the kind's pod template.
  */
-public final class WorkloadOperations {
+public final class WorkloadObjects {
 
     /** The pod-template annotation {@code kubectl rollout restart} sets; changing it rolls the pods. */
     public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
-    private static final List<String> KINDS = List.of("deployment", "statefulset", "daemonset");
     private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private final KubernetesClient client;
-
-    public WorkloadOperations(KubernetesClient client) {
-        this.client = client;
+    private WorkloadObjects() {
     }
 
-    /** The workload, or empty when it does not exist. */
-    public Optional<HasMetadata> get(WorkloadRef ref) {
-        HasMetadata found = switch (ref.kind()) {
-            case "deployment" -> client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name()).get();
-            case "statefulset" -> client.apps().statefulSets().inNamespace(ref.namespace()).withName(ref.name()).get();
-            case "daemonset" -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get();
-            default -> throw new IllegalArgumentException("a " + ref.kind() + " has no image to upgrade");
-        };
-        return Optional.ofNullable(found);
-    }
-
-    /**
-     * The Deployments, StatefulSets and DaemonSets carrying every label of {@code selector} (an empty value: the key
-     * only has to exist), in {@code namespaces} or, when empty, in every namespace; sorted by namespace, kind, name.
-     */
-    public List<HasMetadata> select(List<String> namespaces, Map<String, String> selector) {
-        Map<String, String> equal = new HashMap<>();
-        List<String> exists = new ArrayList<>();
-        selector.forEach((key, value) -> {
-            if (value == null || value.isEmpty()) {
-                exists.add(key);
-            } else {
-                equal.put(key, value);
-            }
-        });
-        List<HasMetadata> found = new ArrayList<>();
-        for (String kind : KINDS) {
-            if (namespaces.isEmpty()) {
-                found.addAll(list(kind, null, equal, exists));
-            } else {
-                for (String namespace : namespaces.stream().distinct().toList()) {
-                    found.addAll(list(kind, namespace, equal, exists));
-                }
-            }
-        }
-        // the API server applied the selector; checking again keeps a lenient server from widening an upgrade
-        return found.stream()
-                .filter(w -> LabelSelectors.matches(selector, w.getMetadata().getLabels()))
-                .sorted(Comparator.comparing((HasMetadata w) -> w.getMetadata().getNamespace())
-                        .thenComparing(w -> KINDS.indexOf(kindOf(w)))
-                        .thenComparing(w -> w.getMetadata().getName()))
-                .toList();
-    }
-
-    /** Writes the object back, conditional on the resourceVersion it carries; 409 when it changed meanwhile. */
-    public HasMetadata update(HasMetadata workload) {
-        return client.resource(workload).update();
-    }
-
-    // ---------------------------------------------------------------- translation, no I/O
-
-    public static String kindOf(HasMetadata workload) {
-        if (workload instanceof Deployment) {
-            return "deployment";
-        }
-        if (workload instanceof StatefulSet) {
-            return "statefulset";
-        }
-        if (workload instanceof DaemonSet) {
-            return "daemonset";
-        }
-        throw new IllegalArgumentException("not a workload the upgrader changes: " + workload.getKind());
-    }
 
     public static WorkloadRef ref(HasMetadata workload) {
-        return new WorkloadRef(workload.getMetadata().getNamespace(), kindOf(workload),
-                workload.getMetadata().getName());
+        return WorkloadKind.ofWorkload(workload).ref(workload);
     }
 
     public static long generation(HasMetadata workload) {
@@ -216,26 +140,32 @@ public final class WorkloadOperations {
     public static RolloutObservation observe(HasMetadata workload) {
         long generation = generation(workload);
         PodTemplateFingerprint template = fingerprint(workload);
-        if (workload instanceof Deployment d) {
+        WorkloadKind kind = WorkloadKind.ofWorkload(workload);
+        if (!kind.hasRolloutStatus()) {
+            throw new IllegalArgumentException("a " + kind.kind() + " has no rollout status");
+        }
+        if (kind == WorkloadKind.DEPLOYMENT) {
+            Deployment d = (Deployment) workload;
             DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
             DeploymentStrategy strategy = d.getSpec().getStrategy();
-            return new RolloutObservation("deployment", generation, number(s.getObservedGeneration()), template,
+            return new RolloutObservation(kind.kind(), generation, number(s.getObservedGeneration()), template,
                     strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
-                    replicas(d.getSpec().getReplicas()), number(s.getUpdatedReplicas()), number(s.getReadyReplicas()),
+                    kind.replicas(d), number(s.getUpdatedReplicas()), number(s.getReadyReplicas()),
                     number(s.getAvailableReplicas()), number(s.getReplicas()), null, null, 0,
                     s.getConditions() == null ? List.of() : s.getConditions().stream()
                             .map(c -> new RolloutObservation.Condition(c.getType(), c.getStatus(), c.getReason(),
                                     c.getMessage()))
                             .toList());
         }
-        if (workload instanceof StatefulSet set) {
+        if (kind == WorkloadKind.STATEFULSET) {
+            StatefulSet set = (StatefulSet) workload;
             StatefulSetStatus s = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
             StatefulSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
             Integer partition = strategy == null || strategy.getRollingUpdate() == null ? null
                     : strategy.getRollingUpdate().getPartition();
-            return new RolloutObservation("statefulset", generation, number(s.getObservedGeneration()), template,
+            return new RolloutObservation(kind.kind(), generation, number(s.getObservedGeneration()), template,
                     strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
-                    replicas(set.getSpec().getReplicas()), number(s.getUpdatedReplicas()),
+                    kind.replicas(set), number(s.getUpdatedReplicas()),
                     number(s.getReadyReplicas()), number(s.getAvailableReplicas()), number(s.getReplicas()),
                     s.getCurrentRevision(), s.getUpdateRevision(), partition == null ? 0 : partition,
                     s.getConditions() == null ? List.of() : s.getConditions().stream()
@@ -246,7 +176,7 @@ public final class WorkloadOperations {
         DaemonSet set = (DaemonSet) workload;
         DaemonSetStatus s = set.getStatus() == null ? new DaemonSetStatus() : set.getStatus();
         DaemonSetUpdateStrategy strategy = set.getSpec().getUpdateStrategy();
-        return new RolloutObservation("daemonset", generation, number(s.getObservedGeneration()), template,
+        return new RolloutObservation(kind.kind(), generation, number(s.getObservedGeneration()), template,
                 strategy == null || strategy.getType() == null ? "RollingUpdate" : strategy.getType(),
                 number(s.getDesiredNumberScheduled()), number(s.getUpdatedNumberScheduled()),
                 number(s.getNumberReady()), number(s.getNumberAvailable()), number(s.getCurrentNumberScheduled()),
@@ -258,20 +188,13 @@ public final class WorkloadOperations {
     }
 
     static PodTemplateSpec template(HasMetadata workload) {
-        if (workload instanceof Deployment d) {
-            return d.getSpec().getTemplate();
-        }
-        if (workload instanceof StatefulSet s) {
-            return s.getSpec().getTemplate();
-        }
-        if (workload instanceof DaemonSet d) {
-            return d.getSpec().getTemplate();
-        }
-        throw new IllegalArgumentException("not a workload: " + workload.getKind());
+        return WorkloadKind.ofWorkload(workload).podTemplate(workload);
     }
 
     private static void strategy(HasMetadata workload, RolloutStrategy.Settings settings) {
-        if (workload instanceof Deployment d) {
+        WorkloadKind kind = WorkloadKind.ofWorkload(workload);
+        if (kind == WorkloadKind.DEPLOYMENT) {
+            Deployment d = (Deployment) workload;
             if (settings.maxSurge() != null || settings.maxUnavailable() != null) {
                 DeploymentStrategy strategy = d.getSpec().getStrategy() == null ? new DeploymentStrategy()
                         : d.getSpec().getStrategy();
@@ -286,7 +209,8 @@ public final class WorkloadOperations {
             if (settings.minReadySeconds() != null) {
                 d.getSpec().setMinReadySeconds(settings.minReadySeconds());
             }
-        } else if (workload instanceof StatefulSet s) {
+        } else if (kind == WorkloadKind.STATEFULSET) {
+            StatefulSet s = (StatefulSet) workload;
             if (settings.maxUnavailable() != null) {
                 StatefulSetUpdateStrategy strategy = s.getSpec().getUpdateStrategy() == null
                         ? new StatefulSetUpdateStrategy() : s.getSpec().getUpdateStrategy();
@@ -300,7 +224,8 @@ public final class WorkloadOperations {
             if (settings.minReadySeconds() != null) {
                 s.getSpec().setMinReadySeconds(settings.minReadySeconds());
             }
-        } else if (workload instanceof DaemonSet d) {
+        } else if (kind == WorkloadKind.DAEMONSET) {
+            DaemonSet d = (DaemonSet) workload;
             if (settings.maxSurge() != null || settings.maxUnavailable() != null) {
                 DaemonSetUpdateStrategy strategy = d.getSpec().getUpdateStrategy() == null
                         ? new DaemonSetUpdateStrategy() : d.getSpec().getUpdateStrategy();
@@ -316,27 +241,6 @@ public final class WorkloadOperations {
                 d.getSpec().setMinReadySeconds(settings.minReadySeconds());
             }
         }
-    }
-
-    private List<? extends HasMetadata> list(String kind, String namespace, Map<String, String> equal,
-            List<String> exists) {
-        return switch (kind) {
-            case "deployment" -> filtered(client.apps().deployments(), namespace, equal, exists).list().getItems();
-            case "statefulset" -> filtered(client.apps().statefulSets(), namespace, equal, exists).list().getItems();
-            default -> filtered(client.apps().daemonSets(), namespace, equal, exists).list().getItems();
-        };
-    }
-
-    private static <T extends HasMetadata, L extends KubernetesResourceList<T>,
-            R extends Resource<T>> FilterWatchListDeletable<T, L, R> filtered(MixedOperation<T, L, R> operation,
-            String namespace, Map<String, String> equal, List<String> exists) {
-        FilterWatchListDeletable<T, L, R> filter = namespace == null
-                ? operation.inAnyNamespace().withLabels(equal)
-                : operation.inNamespace(namespace).withLabels(equal);
-        for (String key : exists) {
-            filter = filter.withLabel(key);
-        }
-        return filter;
     }
 
     private static Optional<Container> container(PodTemplateSpec template, String name) {
@@ -359,8 +263,4 @@ public final class WorkloadOperations {
         return value == null ? 0 : value;
     }
 
-    private static int replicas(Integer value) {
-        // the API server defaults spec.replicas to 1
-        return value == null ? 1 : value;
-    }
 }
