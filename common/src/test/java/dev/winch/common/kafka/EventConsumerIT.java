@@ -292,6 +292,32 @@ class EventConsumerIT {
     // ------------------------------------------------------------------ (g) backpressure
 
     @Test
+    void handlesEachPartitionInItsOwnLaneAtTheSameTime() throws Exception {
+        int partitions = 3;
+        broker.createTopic(topic, partitions);
+        // One waiting record per partition before the consumer starts: fewer than it may hold, so it takes them all.
+        for (int partition = 0; partition < partitions; partition++) {
+            ProducerRecord<String, byte[]> record = codec.toRecord(topic, scale("lane-" + partition, "web"));
+            publisher.send(new ProducerRecord<>(record.topic(), partition, record.key(), record.value(),
+                    record.headers())).await(30, TimeUnit.SECONDS);
+        }
+        Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+        EventConsumer consumer = start(4, 3, event -> {
+            Context context = Vertx.currentContext();
+            Promise<Void> done = Promise.promise();
+            held.add(() -> context.runOnContext(v -> done.complete()));
+            return done.future();
+        });
+
+        // No handler has finished, yet each partition's record is being handled: one lane per partition.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(held).hasSize(partitions));
+        assertThat(consumer.inFlight()).isEqualTo(partitions);
+
+        held.forEach(Runnable::run);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedTotal(group)).isEqualTo(partitions));
+    }
+
+    @Test
     void boundsRecordsInFlightWhileHandlersAreSlow() throws Exception {
         int partitions = 3;
         broker.createTopic(topic, partitions);
@@ -330,10 +356,11 @@ class EventConsumerIT {
             }
             sent.await(30, TimeUnit.SECONDS);
 
-            // Every handler is stuck: the consumer fills up to its limit and no further.
-            // One record per partition lane is held at a time, so two held at once means two partitions in flight.
+            // Every handler is stuck: the consumer fills up to its limit and no further. (Which partitions the held
+            // records come from depends on what the first fetches returned: a poll may hand over four records of
+            // one partition, whose lane then holds one of them at a time.)
             await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(mostHeldAtOnce.get()).isGreaterThanOrEqualTo(2);
+                assertThat(mostHeldAtOnce.get()).isGreaterThanOrEqualTo(1);
                 assertThat(consumer.inFlight()).isGreaterThanOrEqualTo(maxInFlight);
             });
             await().during(Duration.ofMillis(500)).atMost(WAIT)
