@@ -1,7 +1,7 @@
 package dev.winch.local;
 
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.kafka.WinchTopics;
+import dev.winch.common.kafka.TopicCreator;
 import dev.winch.common.runtime.Logging;
 import dev.winch.testkit.EmbeddedKafkaBroker;
 import dev.winch.testkit.SandboxKubernetes;
@@ -292,7 +292,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Creates every Winch topic (three partitions each, receivers compacted); existing ones are kept. */
     public static void createTopics(String bootstrapServers) throws Exception {
-        WinchTopics.create(bootstrapServers, 3);
+        TopicCreator.createForSingleBroker(bootstrapServers, 3);
     }
 
     static Optional<Path> existingKubeconfig(Map<String, String> env) {

@@ -33,7 +33,7 @@ public final class UpgraderService {
     public UpgraderService(ServiceRuntime runtime, UpgraderConfig config, KubernetesClient client) {
         this.runtime = runtime;
         Workloads workloads = new KubernetesWorkloads(client);
-        ResultSink results = ResultReporter.of(runtime)::report;
+        ResultReporter results = ResultReporter.of(runtime);
         this.tracker = new RolloutTracker(runtime.vertx(), runtime.blocking(), workloads, results, runtime.clock(),
                 config.rolloutPollInterval(), config.maxTrackedRollouts(), runtime.registry());
         this.handler = new PushHandler(runtime.blocking(), workloads, results, tracker, runtime.clock(),
