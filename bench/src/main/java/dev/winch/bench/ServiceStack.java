@@ -1,7 +1,7 @@
 package dev.winch.bench;
 
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.kafka.WinchTopics;
+import dev.winch.common.kafka.TopicCreator;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.GatewayConfig;
 import dev.winch.gateway.GatewayService;
@@ -47,7 +47,7 @@ final class ServiceStack implements AutoCloseable {
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         SandboxKubernetes kubernetes;
         try {
-            WinchTopics.create(kafka.bootstrapServers(), PARTITIONS);
+            TopicCreator.createForSingleBroker(kafka.bootstrapServers(), PARTITIONS);
             kubernetes = SandboxKubernetes.start();
         } catch (Exception | Error e) {
             kafka.close();

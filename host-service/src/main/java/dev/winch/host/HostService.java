@@ -5,13 +5,11 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.HostScaleRequested;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.Topics;
-import dev.winch.common.kafka.PermanentFailure;
 import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ResultReporter;
 import dev.winch.common.runtime.ServiceRuntime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,14 +28,11 @@ public final class HostService {
     }
 
     public Future<Void> start() {
-        return runtime.consume(List.of(Topics.HOST_SCALE), this::handle).mapEmpty();
+        return runtime.consume(Topics.HOST_SCALE, HostScaleRequested.class, this::handle).mapEmpty();
     }
 
-    private Future<Void> handle(Event<?> event) {
-        if (!(event.data() instanceof HostScaleRequested request)) {
-            return Future.failedFuture(new PermanentFailure(
-                    "expected " + Topics.HOST_SCALE + " to carry host scale requests, got " + event.type().type()));
-        }
+    private Future<Void> handle(Event<HostScaleRequested> event) {
+        HostScaleRequested request = event.data();
         var now = runtime.clock().instant();
         return results.report(new ActionResult(event.id(), event.type().type(), request.receiverId(),
                 request.partitionKey(), Outcome.FAILED,

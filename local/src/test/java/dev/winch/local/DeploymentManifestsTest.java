@@ -6,15 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentManifestsTest {
 
-  /** The runnable service modules; each has a Dockerfile, a compose service and a Deployment. */
+  /** The runnable service modules; each has an image built from deploy/Dockerfile, a compose service, a Deployment. */
   private static final List<String> SERVICES =
       List.of("gateway", "scaler-service", "upgrader-service", "host-service", "notifier-service");
 
@@ -41,6 +45,8 @@ class DeploymentManifestsTest {
   private static final int MANAGEMENT_PORT = 9090;
   private static final int GATEWAY_HTTP_PORT = 8080;
   private static final String RELEASE = "0.1.0";
+  /** The one image build, relative to the repository root (the build context). */
+  private static final String SHARED_DOCKERFILE = "deploy/Dockerfile";
 
   /**
    * The Kubernetes rights each service is granted, as "apiGroup/resource:verb" ("" is the core
@@ -116,7 +122,10 @@ class DeploymentManifestsTest {
       JsonNode svc = composeService(service);
       softly.assertThat(svc.isObject()).as("%s: missing from docker-compose.yml", service).isTrue();
       softly.assertThat(buildContext(svc)).as("%s: compose build context", service)
-          .hasValueSatisfying(ctx -> assertThat(Path.of(ctx).normalize()).isEqualTo(Path.of(service)));
+          .hasValueSatisfying(ctx -> assertThat(Path.of(ctx).normalize()).isEqualTo(Path.of("")));
+      softly.assertThat(svc.path("build").path("dockerfile").asText()).as("%s: compose dockerfile", service)
+          .isEqualTo(SHARED_DOCKERFILE);
+      softly.assertThat(buildArgs(svc)).as("%s: compose build args", service).containsEntry("MODULE", service);
       softly.assertThat(svc.path("image").asText()).as("%s: compose image", service)
           .isEqualTo("winch/" + service + ":dev");
       softly.assertThat(svc.path("restart").asText()).as("%s: restart policy", service)
@@ -233,19 +242,26 @@ class DeploymentManifestsTest {
   void everyComposeBuildContextHasADockerfileThatRunsTheModuleJar() throws IOException {
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
-      Path context = root.resolve(buildContext(composeService(service)).orElse(service)).normalize();
-      Path dockerfile = context.resolve("Dockerfile");
+      JsonNode svc = composeService(service);
+      Path context = root.resolve(buildContext(svc).orElse(service)).normalize();
+      Path dockerfile = context.resolve(svc.path("build").path("dockerfile").asText("Dockerfile"));
       if (!Files.isRegularFile(dockerfile)) {
-        softly.fail("%s: no Dockerfile in its build context %s", service, root.relativize(context));
+        softly.fail("%s: no Dockerfile %s", service, root.relativize(dockerfile));
         continue;
       }
-      List<String> instructions = dockerInstructions(dockerfile);
+      // As docker builds it for this service: the compose build args over the Dockerfile's ARG defaults.
+      List<String> instructions = withBuildArgs(dockerInstructions(dockerfile), buildArgs(svc));
       softly.assertThat(instructions).as("%s: Dockerfile base image", service)
           .contains("FROM eclipse-temurin:17-jre");
       softly.assertThat(instructions).as("%s: Dockerfile copies the dependencies", service)
-          .anyMatch(i -> i.matches("COPY (--\\S+ )*target/lib/? /app/lib/?"));
-      softly.assertThat(instructions).as("%s: Dockerfile copies target/%s.jar to /app/app.jar", service, service)
-          .anyMatch(i -> i.matches("COPY (--\\S+ )*target/" + service + "\\.jar /app/app\\.jar"));
+          .anyMatch(i -> i.matches("COPY (--\\S+ )*" + service + "/target/lib/? /app/lib/?"));
+      softly.assertThat(instructions).as("%s: Dockerfile copies %s/target/%s.jar to /app/app.jar", service, service,
+              service)
+          .anyMatch(i -> i.matches("COPY (--\\S+ )*" + service + "/target/" + service + "\\.jar /app/app\\.jar"));
+      for (String copied : copiedSources(instructions)) {
+        softly.assertThat(dockerIgnored(copied)).as("%s: .dockerignore keeps %s in the build context", service, copied)
+            .isFalse();
+      }
 
       Optional<String> user = instructions.stream().filter(i -> i.startsWith("USER ")).reduce((a, b) -> b);
       softly.assertThat(user).as("%s: Dockerfile runs as a non-root user", service)
@@ -266,6 +282,26 @@ class DeploymentManifestsTest {
       }
     }
     softly.assertAll();
+  }
+
+  @Test
+  void oneDockerfileBuildsEveryServiceAndNoModuleKeepsItsOwn() {
+    SoftAssertions softly = new SoftAssertions();
+    for (String service : SERVICES) {
+      softly.assertThat(root.resolve(service).resolve("Dockerfile")).as("%s: a Dockerfile of its own", service)
+          .doesNotExist();
+    }
+    softly.assertThat(root.resolve(SHARED_DOCKERFILE)).isRegularFile();
+    softly.assertAll();
+  }
+
+  @Test
+  void theSharedDockerfileRefusesToBuildWithoutAModule() throws IOException {
+    List<String> instructions = dockerInstructions(root.resolve(SHARED_DOCKERFILE));
+    assertThat(instructions).contains("ARG MODULE");
+    int check = indexOfFirst(instructions, i -> i.startsWith("RUN test -n \"${MODULE}\""));
+    int firstCopy = indexOfFirst(instructions, i -> i.startsWith("COPY "));
+    assertThat(check).as("a RUN that fails when MODULE is empty").isNotNegative().isLessThan(firstCopy);
   }
 
   @Test
@@ -659,6 +695,84 @@ class DeploymentManifestsTest {
       }
     }
     return instructions;
+  }
+
+  private static Map<String, String> buildArgs(JsonNode service) {
+    Map<String, String> args = new LinkedHashMap<>();
+    JsonNode node = service.path("build").path("args");
+    if (node.isObject()) {
+      node.properties().forEach(e -> args.put(e.getKey(), e.getValue().asText()));
+    } else if (node.isArray()) {
+      node.forEach(e -> {
+        String[] kv = e.asText().split("=", 2);
+        args.put(kv[0], kv.length > 1 ? kv[1] : "");
+      });
+    }
+    return args;
+  }
+
+  /** The instructions with each declared ARG replaced by its build arg, else its default, else "". */
+  private static List<String> withBuildArgs(List<String> instructions, Map<String, String> buildArgs) {
+    Map<String, String> values = new HashMap<>();
+    List<String> resolved = new ArrayList<>();
+    Pattern reference = Pattern.compile("\\$\\{(\\w+)}|\\$(\\w+)");
+    for (String instruction : instructions) {
+      if (instruction.startsWith("ARG ")) {
+        String[] declared = instruction.substring(4).split("=", 2);
+        String name = declared[0].strip();
+        String fallback = declared.length > 1 ? declared[1].strip().replaceAll("^\"|\"$", "") : "";
+        values.put(name, buildArgs.getOrDefault(name, fallback));
+      }
+      resolved.add(reference.matcher(instruction).replaceAll(m -> {
+        String name = m.group(1) != null ? m.group(1) : m.group(2);
+        return Matcher.quoteReplacement(values.getOrDefault(name, m.group()));
+      }));
+    }
+    return resolved;
+  }
+
+  /** The source paths of the COPY instructions (flags left out; the last argument is the destination). */
+  private static List<String> copiedSources(List<String> instructions) {
+    return instructions.stream().filter(i -> i.startsWith("COPY "))
+        .flatMap(i -> {
+          List<String> args = Stream.of(i.substring(5).split(" ")).filter(a -> !a.startsWith("--")).toList();
+          return args.subList(0, args.size() - 1).stream();
+        })
+        .toList();
+  }
+
+  /**
+   * Whether the root .dockerignore leaves {@code path} out of the build context: its patterns in order, the last
+   * one that matches wins, a "!" pattern keeps the path (docker's rules; "**" is any number of directories).
+   */
+  private static boolean dockerIgnored(String path) throws IOException {
+    Path ignore = root.resolve(".dockerignore");
+    if (!Files.isRegularFile(ignore)) {
+      return false;
+    }
+    String target = path.replaceAll("/+$", "");
+    boolean ignored = false;
+    for (String raw : Files.readAllLines(ignore)) {
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      boolean keep = line.startsWith("!");
+      String pattern = (keep ? line.substring(1) : line).replaceAll("/+$", "");
+      if (FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(target))) {
+        ignored = !keep;
+      }
+    }
+    return ignored;
+  }
+
+  private static int indexOfFirst(List<String> items, java.util.function.Predicate<String> test) {
+    for (int i = 0; i < items.size(); i++) {
+      if (test.test(items.get(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static List<String> execForm(String json) {

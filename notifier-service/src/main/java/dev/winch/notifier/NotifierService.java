@@ -3,10 +3,8 @@ package dev.winch.notifier;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.Topics;
-import dev.winch.common.kafka.PermanentFailure;
 import dev.winch.common.runtime.ServiceRuntime;
 import io.vertx.core.Future;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +23,11 @@ public final class NotifierService {
     }
 
     public Future<Void> start() {
-        return runtime.consume(List.of(Topics.RESULTS), this::handle).mapEmpty();
+        return runtime.consume(Topics.RESULTS, ActionResult.class, this::handle).mapEmpty();
     }
 
-    private Future<Void> handle(Event<?> event) {
-        if (!(event.data() instanceof ActionResult result)) {
-            return Future.failedFuture(new PermanentFailure(
-                    "expected " + Topics.RESULTS + " to carry action results, got " + event.type().type()));
-        }
+    private Future<Void> handle(Event<ActionResult> event) {
+        ActionResult result = event.data();
         LOG.atInfo().addKeyValue("eventId", result.causeId()).addKeyValue("target", result.target())
                 .addKeyValue("worker", result.worker()).addKeyValue("outcome", result.outcome())
                 .log("{}", result.reason());

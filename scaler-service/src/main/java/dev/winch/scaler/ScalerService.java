@@ -12,7 +12,6 @@ import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.scaler.TargetScaler.AfterWrite;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
 import dev.winch.scaler.kubernetes.KubernetesWorkloads;
-import dev.winch.scaler.model.ScaleResults;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -56,7 +55,8 @@ public final class ScalerService {
     }
 
     public Future<Void> start() {
-        return runtime.consumeBatches(List.of(Topics.SERVICE_SCALE), config.maxBatch(), this::handle)
+        return runtime.consumeBatches(Topics.SERVICE_SCALE, ServiceScaleRequested.class, config.maxBatch(),
+                        this::handle)
                 .onSuccess(started -> consumer = started)
                 .mapEmpty();
     }
@@ -67,22 +67,14 @@ public final class ScalerService {
         return current != null && current.hasAssignment();
     }
 
-    Future<Void> handle(List<Event<?>> events, List<RecordPosition> positions) {
+    Future<Void> handle(List<Event<ServiceScaleRequested>> events, List<RecordPosition> positions) {
         Map<String, Group> byTarget = new LinkedHashMap<>();
         List<Future<Void>> work = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            Event<?> event = events.get(i);
-            if (event.data() instanceof ServiceScaleRequested) {
-                @SuppressWarnings("unchecked")
-                Event<ServiceScaleRequested> request = (Event<ServiceScaleRequested>) event;
-                Group group = byTarget.computeIfAbsent(event.key(), key -> new Group());
-                group.requests.add(request);
-                group.positions.add(positions.get(i));
-            } else {
-                // Not dead-lettered: that would take the good records of its batch with it. Reported and counted.
-                work.add(results.report(ScaleResults.wrongType(event, config.instanceId(),
-                        runtime.clock().instant(), runtime.clock().instant())));
-            }
+            Event<ServiceScaleRequested> request = events.get(i);
+            Group group = byTarget.computeIfAbsent(request.key(), key -> new Group());
+            group.requests.add(request);
+            group.positions.add(positions.get(i));
         }
         byTarget.values().forEach(group -> work.add(scaler.scale(group.requests, group.positions)
                 .compose(this::publish)));

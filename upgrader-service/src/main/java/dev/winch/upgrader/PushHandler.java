@@ -4,6 +4,7 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.runtime.Blocking;
+import dev.winch.common.runtime.ResultReporter;
 import dev.winch.upgrader.ImageUpgrader.WorkloadOutcome;
 import dev.winch.kubernetes.LabelSelector;
 import dev.winch.upgrader.kubernetes.Workload;
@@ -35,7 +36,7 @@ final class PushHandler {
     private final Blocking blocking;
     private final Workloads workloads;
     private final ImageUpgrader upgrader;
-    private final ResultSink results;
+    private final ResultReporter results;
     private final RolloutTracker tracker;
     private final Clock clock;
     private final Duration defaultRolloutTimeout;
@@ -44,7 +45,7 @@ final class PushHandler {
     /**
      * @param width how many workloads are upgraded at once (the worker pool's size)
      */
-    PushHandler(Blocking blocking, Workloads workloads, ResultSink results, RolloutTracker tracker,
+    PushHandler(Blocking blocking, Workloads workloads, ResultReporter results, RolloutTracker tracker,
             Clock clock, Duration defaultRolloutTimeout, int width) {
         this.blocking = blocking;
         this.workloads = workloads;

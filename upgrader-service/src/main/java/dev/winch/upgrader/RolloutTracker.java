@@ -3,6 +3,7 @@ package dev.winch.upgrader;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
+import dev.winch.common.runtime.ResultReporter;
 import dev.winch.kubernetes.UpdateResult;
 import dev.winch.upgrader.kubernetes.Workload;
 import dev.winch.upgrader.kubernetes.Workloads;
@@ -49,7 +50,7 @@ final class RolloutTracker {
     private final Vertx vertx;
     private final Blocking blocking;
     private final Workloads workloads;
-    private final ResultSink results;
+    private final ResultReporter results;
     private final Clock clock;
     private final Duration pollInterval;
     private final int maxTracked;
@@ -68,7 +69,7 @@ final class RolloutTracker {
         }
     }
 
-    RolloutTracker(Vertx vertx, Blocking blocking, Workloads workloads, ResultSink results, Clock clock,
+    RolloutTracker(Vertx vertx, Blocking blocking, Workloads workloads, ResultReporter results, Clock clock,
             Duration pollInterval, int maxTracked, MeterRegistry metrics) {
         this.vertx = vertx;
         this.blocking = blocking;

@@ -1,10 +1,8 @@
 package dev.winch.upgrader;
 
-import dev.winch.common.event.Event;
 import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.EventConsumer;
-import dev.winch.common.kafka.PermanentFailure;
 import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ResultReporter;
 import dev.winch.common.runtime.ServiceRuntime;
@@ -12,7 +10,6 @@ import dev.winch.upgrader.kubernetes.KubernetesWorkloads;
 import dev.winch.upgrader.kubernetes.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
-import java.util.List;
 
 /**
  * The upgrader: consumes image pushes from {@code winch.image.pushed} (key = repository, so pushes of one
@@ -36,7 +33,7 @@ public final class UpgraderService {
     public UpgraderService(ServiceRuntime runtime, UpgraderConfig config, KubernetesClient client) {
         this.runtime = runtime;
         Workloads workloads = new KubernetesWorkloads(client);
-        ResultSink results = ResultReporter.of(runtime)::report;
+        ResultReporter results = ResultReporter.of(runtime);
         this.tracker = new RolloutTracker(runtime.vertx(), runtime.blocking(), workloads, results, runtime.clock(),
                 config.rolloutPollInterval(), config.maxTrackedRollouts(), runtime.registry());
         this.handler = new PushHandler(runtime.blocking(), workloads, results, tracker, runtime.clock(),
@@ -48,7 +45,7 @@ public final class UpgraderService {
 
     public Future<Void> start() {
         tracker.start();
-        return runtime.consume(List.of(Topics.IMAGE_PUSHED), this::handle)
+        return runtime.consume(Topics.IMAGE_PUSHED, ImagePushed.class, handler::handle)
                 .onSuccess(c -> consumer = c)
                 .mapEmpty();
     }
@@ -61,15 +58,5 @@ public final class UpgraderService {
     /** Rollouts this replica follows now. */
     public int trackedRollouts() {
         return tracker.size();
-    }
-
-    private Future<Void> handle(Event<?> event) {
-        if (!(event.data() instanceof ImagePushed)) {
-            return Future.failedFuture(new PermanentFailure(
-                    "expected " + Topics.IMAGE_PUSHED + " to carry image pushes, got " + event.type().type()));
-        }
-        @SuppressWarnings("unchecked")
-        Event<ImagePushed> push = (Event<ImagePushed>) event;
-        return handler.handle(push);
     }
 }

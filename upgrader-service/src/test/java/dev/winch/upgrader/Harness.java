@@ -8,6 +8,7 @@ import dev.winch.common.event.Event;
 import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
+import dev.winch.common.runtime.ResultReporter;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.kubernetes.WorkloadKind;
 import dev.winch.upgrader.kubernetes.KubernetesWorkloads;
@@ -82,7 +83,7 @@ final class Harness implements AutoCloseable {
                 .build();
         workloads = new KubernetesWorkloads(upgraderClient);
         Blocking blocking = new Blocking(executor, Duration.ofSeconds(20));
-        ResultSink sink = result -> {
+        ResultReporter sink = result -> {
             results.add(result);
             return Future.succeededFuture();
         };

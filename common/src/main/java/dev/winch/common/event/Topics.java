@@ -2,7 +2,10 @@ package dev.winch.common.event;
 
 import java.util.List;
 
-/** Every Kafka topic Winch uses, in one place. */
+/**
+ * The names of every Kafka topic Winch uses, in one place (the local run creates them with
+ * {@code dev.winch.common.kafka.TopicCreator}).
+ */
 public final class Topics {
 
     /** Receiver definitions; compacted, key = receiver id, a tombstone deletes. */

@@ -6,12 +6,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -89,17 +88,19 @@ public final class EventPublisher {
 
     /** Publishes an already encoded record (dead letters, receivers). */
     public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
-        Promise<RecordMetadata> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
+        // Completed by the producer's I/O thread; the Future hands the outcome to the caller's context.
+        CompletableFuture<RecordMetadata> outcome = new CompletableFuture<>();
+        Future<RecordMetadata> future = Future.fromCompletionStage(outcome, vertx.getOrCreateContext());
         long deadline = System.nanoTime() + maxWait.toNanos();
-        if (Context.isOnEventLoopThread() && queuedForSendThread.get() == 0 && handOver(record, promise)) {
-            return promise.future();
+        if (Context.isOnEventLoopThread() && queuedForSendThread.get() == 0 && handOver(record, outcome)) {
+            return future;
         }
         queuedForSendThread.incrementAndGet();
         try {
             sendThread.execute(() -> {
                 try {
                     fromSendThread.increment();
-                    handOverBy(record, promise, deadline);
+                    handOverBy(record, outcome, deadline);
                 } finally {
                     queuedForSendThread.decrementAndGet();
                 }
@@ -107,18 +108,19 @@ public final class EventPublisher {
         } catch (RejectedExecutionException e) {
             queuedForSendThread.decrementAndGet();
             failed.increment();
-            promise.fail(new IllegalStateException("the Kafka publisher is closed"));
+            outcome.completeExceptionally(new IllegalStateException("the Kafka publisher is closed"));
         }
-        return promise.future();
+        return future;
     }
 
     /** On the send thread: tries until the producer takes the record or the deadline has passed. */
-    private void handOverBy(ProducerRecord<String, byte[]> record, Promise<RecordMetadata> promise, long deadline) {
-        while (!handOver(record, promise)) {
+    private void handOverBy(ProducerRecord<String, byte[]> record, CompletableFuture<RecordMetadata> outcome,
+            long deadline) {
+        while (!handOver(record, outcome)) {
             if (System.nanoTime() >= deadline) {
                 failed.increment();
-                promise.fail(new TimeoutException("Kafka did not take the record within " + maxWait.toMillis()
-                        + " ms (no metadata for " + record.topic() + ", or its buffer is full)"));
+                outcome.completeExceptionally(new TimeoutException("Kafka did not take the record within "
+                        + maxWait.toMillis() + " ms (no metadata for " + record.topic() + ", or its buffer is full)"));
                 return;
             }
             try {
@@ -126,7 +128,7 @@ public final class EventPublisher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed.increment();
-                promise.fail(e);
+                outcome.completeExceptionally(e);
                 return;
             }
         }
@@ -134,17 +136,17 @@ public final class EventPublisher {
 
     /**
      * Gives the record to the producer. False when the producer would have had to wait (it said so with a
-     * {@link TimeoutException} before {@code send} returned): then the record is not in its buffer and the promise
-     * is untouched. Any other outcome completes the promise, now or when the broker answers.
+     * {@link TimeoutException} before {@code send} returned): then the record is not in its buffer and the outcome
+     * is untouched. Anything else completes it, now or when the broker answers.
      */
-    private boolean handOver(ProducerRecord<String, byte[]> record, Promise<RecordMetadata> promise) {
-        SendCallback callback = new SendCallback(promise);
+    private boolean handOver(ProducerRecord<String, byte[]> record, CompletableFuture<RecordMetadata> outcome) {
+        SendCallback callback = new SendCallback(outcome);
         try {
             producer.send(record, callback);
         } catch (RuntimeException e) {
             // Thrown before the record reached the buffer (closed producer, serialization): no callback.
             failed.increment();
-            promise.tryFail(e);
+            outcome.completeExceptionally(e);
             return true;
         }
         return callback.handedOver();
@@ -163,26 +165,26 @@ public final class EventPublisher {
     /** The producer's callback; knows whether it ran inside {@code send}, i.e. before the record was buffered. */
     private final class SendCallback implements org.apache.kafka.clients.producer.Callback {
 
-        private final Promise<RecordMetadata> promise;
+        private final CompletableFuture<RecordMetadata> outcome;
         private final Thread caller = Thread.currentThread();
         private volatile boolean returned;
         private boolean wouldWait;
 
-        SendCallback(Promise<RecordMetadata> promise) {
-            this.promise = promise;
+        SendCallback(CompletableFuture<RecordMetadata> outcome) {
+            this.outcome = outcome;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception error) {
             if (error == null) {
                 sent.increment();
-                promise.complete(metadata);
+                outcome.complete(metadata);
             } else if (!returned && Thread.currentThread() == caller && error instanceof TimeoutException) {
                 // No metadata or no buffer space, and max.block.ms=0: nothing was buffered; try again later.
                 wouldWait = true;
             } else {
                 failed.increment();
-                promise.fail(error);
+                outcome.completeExceptionally(error);
             }
         }
 

@@ -8,14 +8,14 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The management port of every service, on its own router: {@code /health/live}, {@code /health/ready},
- * {@code /metrics} (Prometheus text format). Business routes never live here.
+ * {@code /metrics} (Prometheus text format, written by Vert.x Micrometer's scraping handler from the service's own
+ * registry). Business routes never live here.
  */
 final class ManagementServer {
-
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Vertx vertx;
     private final Readiness readiness;
@@ -34,9 +34,7 @@ final class ManagementServer {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
         router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness.checks()));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", PROMETHEUS_TEXT)
-                .end(registry.scrape()));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         return vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(port, host)

@@ -2,11 +2,13 @@ package dev.winch.common.runtime;
 
 import dev.winch.common.config.RuntimeConfig;
 import dev.winch.common.event.EventCodec;
+import dev.winch.common.event.WinchEvent;
 import dev.winch.common.kafka.BatchEventHandler;
 import dev.winch.common.kafka.EventConsumer;
 import dev.winch.common.kafka.EventHandler;
 import dev.winch.common.kafka.EventPublisher;
 import dev.winch.common.kafka.KafkaSettings;
+import dev.winch.common.kafka.TypedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -141,6 +143,21 @@ public final class ServiceRuntime {
      */
     public Future<EventConsumer> consume(List<String> topics, EventHandler handler) {
         return consumeBatches(topics, 1, BatchEventHandler.of(handler));
+    }
+
+    /**
+     * Starts a consumer of {@code topic}, whose events all carry a {@code type}: the handler gets them typed. An
+     * event of another type is dead-lettered as a {@link dev.winch.common.kafka.PermanentFailure}.
+     */
+    public <T extends WinchEvent> Future<EventConsumer> consume(String topic, Class<T> type,
+            TypedEvents.Handler<T> handler) {
+        return consume(List.of(topic), TypedEvents.of(topic, type, handler));
+    }
+
+    /** As {@link #consume(String, Class, TypedEvents.Handler)}, in batches as {@link #consumeBatches}. */
+    public <T extends WinchEvent> Future<EventConsumer> consumeBatches(String topic, Class<T> type, int maxBatch,
+            TypedEvents.BatchHandler<T> handler) {
+        return consumeBatches(List.of(topic), maxBatch, TypedEvents.ofBatches(topic, type, handler));
     }
 
     /** As {@link #consume}, handing up to {@code maxBatch} waiting events of a partition to the handler at once. */

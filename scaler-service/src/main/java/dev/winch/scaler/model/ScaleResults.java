@@ -44,9 +44,7 @@ public final class ScaleResults {
         /** The API server refused the write as invalid. */
         REJECTED,
         /** A label selector matched no Deployment or StatefulSet. */
-        NO_MATCH,
-        /** The record on the scale topic was not a scale request. */
-        WRONG_TYPE;
+        NO_MATCH;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -110,13 +108,6 @@ public final class ScaleResults {
             details.putAll(extra);
             return result(event, context, Outcome.FAILED, reason, details, finishedAt);
         }).toList();
-    }
-
-    /** A record on the scale topic that is not a scale request: reported, not acted on. */
-    public static ActionResult wrongType(Event<?> event, String instance, Instant startedAt, Instant finishedAt) {
-        return new ActionResult(event.id(), event.type().type(), null, event.key(), Outcome.FAILED,
-                "expected a scale request, got a " + event.type().type() + " event; nothing was changed",
-                Map.of("failure", Failure.WRONG_TYPE.code(), "instance", instance), startedAt, finishedAt, WORKER);
     }
 
     private static Map<String, String> common(Event<ServiceScaleRequested> event, Context context) {

@@ -13,16 +13,16 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates every Winch topic on a single-broker cluster, as the local run and the benchmarks need them: each event
- * topic with its partitions and a one-partition dead-letter topic, {@code winch.receivers} compacted. Topics that
+ * Creates every Winch topic named in {@link Topics} on a single-broker cluster, as the local run and the benchmarks
+ * need them: each event topic with its partitions and a one-partition dead-letter topic, {@code winch.receivers} compacted. Topics that
  * exist are kept. (docker-compose and Kubernetes create theirs with Kafka's own tools.)
  */
-public final class WinchTopics {
+public final class TopicCreator {
 
-    private WinchTopics() {
+    private TopicCreator() {
     }
 
-    public static void create(String bootstrapServers, int partitions) throws Exception {
+    public static void createForSingleBroker(String bootstrapServers, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
