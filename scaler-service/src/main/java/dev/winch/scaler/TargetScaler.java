@@ -56,9 +56,6 @@ final class TargetScaler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetScaler.class);
 
-    /** Writes tried before a run of conflicts is left to the consumer's retry with backoff. */
-    static final int MAX_WRITE_ATTEMPTS = OptimisticUpdate.DEFAULT_MAX_ATTEMPTS;
-
     /**
      * Called after a plan was stored on the workload, before its results are published and the offsets committed.
      * A test hook: the worker "dies" here in the test of a crash between the Kubernetes write and the commit.
@@ -70,7 +67,10 @@ final class TargetScaler {
         Future<Void> written(WorkloadRef ref, ScalePlan plan);
     }
 
-    /** A run of conflicting writes to one workload outlasted {@link #MAX_WRITE_ATTEMPTS}. */
+    /**
+     * A run of conflicting writes to one workload outlasted {@link OptimisticUpdate#DEFAULT_MAX_ATTEMPTS}: left to the
+     * consumer's retry with backoff.
+     */
     static final class ConflictingWritesException extends RuntimeException {
         ConflictingWritesException(String message) {
             super(message);
