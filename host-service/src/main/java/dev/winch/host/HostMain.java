@@ -1,7 +1,7 @@
 package dev.winch.host;
 
-import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ServiceMain;
+import dev.winch.kubernetes.KubernetesClients;
 
 /** Starts the host service process. */
 public final class HostMain {

@@ -2,8 +2,8 @@ package dev.winch.scaler;
 
 import dev.winch.common.config.Env;
 import dev.winch.common.config.RuntimeConfig;
-import dev.winch.common.kubernetes.KubernetesConfig;
-import dev.winch.common.kubernetes.KubernetesServiceConfig;
+import dev.winch.kubernetes.KubernetesConfig;
+import dev.winch.kubernetes.KubernetesServiceConfig;
 import java.util.Map;
 import java.util.UUID;
 

@@ -1,7 +1,7 @@
 package dev.winch.scaler;
 
-import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ServiceMain;
+import dev.winch.kubernetes.KubernetesClients;
 
 /** Starts the scaler process. */
 public final class ScalerMain {

@@ -6,11 +6,12 @@ import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.ServiceScaleRequested.WorkloadSelector;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kafka.RecordPosition;
+import dev.winch.kubernetes.LabelSelector;
+import dev.winch.kubernetes.OptimisticUpdate;
+import dev.winch.kubernetes.UpdateResult;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
-import dev.winch.scaler.kubernetes.ScalableKind;
 import dev.winch.scaler.kubernetes.Workload;
 import dev.winch.scaler.kubernetes.Workloads;
-import dev.winch.scaler.kubernetes.WriteResult;
 import dev.winch.scaler.model.ScalePlan;
 import dev.winch.scaler.model.ScaleResults;
 import dev.winch.scaler.model.ScaleResults.Context;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +56,6 @@ final class TargetScaler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetScaler.class);
 
-    /** Writes tried before a run of conflicts is left to the consumer's retry with backoff. */
-    static final int MAX_WRITE_ATTEMPTS = 5;
-
     /**
      * Called after a plan was stored on the workload, before its results are published and the offsets committed.
      * A test hook: the worker "dies" here in the test of a crash between the Kubernetes write and the commit.
@@ -70,7 +67,10 @@ final class TargetScaler {
         Future<Void> written(WorkloadRef ref, ScalePlan plan);
     }
 
-    /** A run of conflicting writes to one workload outlasted {@link #MAX_WRITE_ATTEMPTS}. */
+    /**
+     * A run of conflicting writes to one workload outlasted {@link OptimisticUpdate#DEFAULT_MAX_ATTEMPTS}: left to the
+     * consumer's retry with backoff.
+     */
     static final class ConflictingWritesException extends RuntimeException {
         ConflictingWritesException(String message) {
             super(message);
@@ -122,8 +122,8 @@ final class TargetScaler {
             if (selected.isEmpty()) {
                 Context context = new Context(selector.key(), Optional.of(selector.key()), instance, started);
                 return Future.succeededFuture(ScaleResults.failed(requests, context, Failure.NO_MATCH,
-                        "no Deployment or StatefulSet in namespace " + selector.namespace() + " has the labels "
-                                + describe(selector.labels()) + "; nothing was changed",
+                        "no Deployment or StatefulSet in namespace " + selector.namespace() + " has the labels {"
+                                + LabelSelector.ofReceiver(selector.labels()).describe() + "}; nothing was changed",
                         Map.of(), clock.instant()));
             }
             Future<List<ActionResult>> all = Future.succeededFuture(new ArrayList<>());
@@ -142,7 +142,7 @@ final class TargetScaler {
     private Future<List<ActionResult>> scaleWorkload(WorkloadRef ref, List<Event<ServiceScaleRequested>> requests,
             List<RecordPosition> positions, Optional<String> selector) {
         Context context = new Context(ref.key(), selector, instance, clock.instant());
-        if (ScalableKind.of(ref.kind()).isEmpty()) {
+        if (Workloads.scalable(ref.kind()).isEmpty()) {
             return failed(requests, context, Failure.NOT_SCALABLE, notScalable(ref), Map.of());
         }
         return workloads.get(ref).compose(found -> {
@@ -162,47 +162,66 @@ final class TargetScaler {
                             + "HorizontalPodAutoscaler " + hpa.get() + "; Winch does not fight it. Change the HPA's "
                             + "minReplicas/maxReplicas, or remove it to let this receiver scale the workload. Nothing "
                             + "was changed", Map.of("hpa", hpa.get()))
-                    : planAndWrite(workload, requests, positions, context, 1));
+                    : planAndWrite(workload, requests, positions, context));
         });
     }
 
+    /**
+     * Folds the requests into one plan on the workload as read and writes it; on a conflict the workload is read and
+     * the plan made again from what is there now (someone else's change to the count or the annotations is kept).
+     */
     private Future<List<ActionResult>> planAndWrite(Workload workload, List<Event<ServiceScaleRequested>> requests,
-            List<RecordPosition> positions, Context context, int attempt) {
+            List<RecordPosition> positions, Context context) {
         WorkloadRef ref = workload.ref();
-        ScalePlan plan = ScalePlan.fold(ref.key(), WorkloadState.of(workload.replicas(), workload.annotations()),
-                requests, positions, clock.instant());
-        if (!plan.needsWrite()) {
-            return Future.succeededFuture(ScaleResults.planned(plan, requests, context, attempt - 1, clock.instant()));
+        return workloads.write(workload, current -> ScalePlan.fold(ref.key(),
+                        WorkloadState.of(current.replicas(), current.annotations()), requests, positions,
+                        clock.instant()))
+                .compose(result -> {
+                    ScalePlan plan = result.decision();
+                    int refused = conflicts(result);
+                    if (refused > 0) {
+                        conflicts.increment(refused);
+                        LOG.atInfo().addKeyValue("eventId", String.join(",", plan.recordedEventIds()))
+                                .addKeyValue("target", ref.key())
+                                .log("{} changed since it was read, {} write(s) refused with a conflict; read and "
+                                        + "planned again each time", ref.key(), refused);
+                    }
+                    if (result instanceof UpdateResult.Written) {
+                        writes.increment();
+                        return afterWrite.written(ref, plan).map(v -> ScaleResults.planned(plan, requests, context,
+                                result.attempts(), clock.instant()));
+                    }
+                    if (result instanceof UpdateResult.Unchanged) {
+                        return Future.succeededFuture(ScaleResults.planned(plan, requests, context,
+                                result.attempts(), clock.instant()));
+                    }
+                    if (result instanceof UpdateResult.Conflict) {
+                        return Future.failedFuture(new ConflictingWritesException(ref.key() + " changed under "
+                                + result.attempts() + " writes in a row; leaving it to a retry"));
+                    }
+                    if (result instanceof UpdateResult.Gone) {
+                        return failed(requests, context, Failure.NOT_FOUND,
+                                ref.key() + " was deleted while it was being scaled; nothing was changed", Map.of());
+                    }
+                    UpdateResult.Rejected<Workload, ScalePlan> rejected =
+                            (UpdateResult.Rejected<Workload, ScalePlan>) result;
+                    return failed(requests, context, Failure.REJECTED, "the API server rejected " + plan.to()
+                            + " replicas for " + ref.key() + " (" + rejected.status() + "): " + rejected.message(),
+                            Map.of("code", String.valueOf(rejected.status())));
+                });
+    }
+
+    /**
+     * The writes of an update that the API server refused with 409. Every write but the last conflicted (each was
+     * followed by a read again); the last one did too when the update ended in conflicts, or when a plan made after
+     * a conflict found nothing left to write. (A workload found deleted on the read again after a conflict counts
+     * one short.)
+     */
+    private static int conflicts(UpdateResult<Workload, ScalePlan> result) {
+        if (result instanceof UpdateResult.Conflict || result instanceof UpdateResult.Unchanged) {
+            return result.attempts();
         }
-        return workloads.write(workload, plan.to(), plan.annotations(workload.annotations())).compose(result -> {
-            if (result instanceof WriteResult.Written) {
-                writes.increment();
-                return afterWrite.written(ref, plan)
-                        .map(v -> ScaleResults.planned(plan, requests, context, attempt, clock.instant()));
-            }
-            if (result instanceof WriteResult.Conflict) {
-                conflicts.increment();
-                if (attempt >= MAX_WRITE_ATTEMPTS) {
-                    return Future.failedFuture(new ConflictingWritesException(ref.key() + " changed under "
-                            + attempt + " writes in a row; leaving it to a retry"));
-                }
-                LOG.atInfo().addKeyValue("eventId", String.join(",", plan.recordedEventIds()))
-                        .addKeyValue("target", ref.key())
-                        .log("{} changed since it was read (attempt {}); reading it again", ref.key(), attempt);
-                return workloads.get(ref).compose(again -> again.isEmpty()
-                        ? failed(requests, context, Failure.NOT_FOUND,
-                                ref.key() + " was deleted while it was being scaled; nothing was changed", Map.of())
-                        : planAndWrite(again.get(), requests, positions, context, attempt + 1));
-            }
-            if (result instanceof WriteResult.Gone) {
-                return failed(requests, context, Failure.NOT_FOUND,
-                        ref.key() + " was deleted while it was being scaled; nothing was changed", Map.of());
-            }
-            WriteResult.Rejected rejected = (WriteResult.Rejected) result;
-            return failed(requests, context, Failure.REJECTED, "the API server rejected " + plan.to()
-                    + " replicas for " + ref.key() + " (" + rejected.code() + "): " + rejected.message(),
-                    Map.of("code", String.valueOf(rejected.code())));
-        });
+        return Math.max(0, result.attempts() - 1);
     }
 
     private Future<List<ActionResult>> failed(List<Event<ServiceScaleRequested>> requests, Context context,
@@ -216,11 +235,5 @@ final class TargetScaler {
                 ? "a daemonset runs one pod per eligible node and has no replica count"
                 : "a " + ref.kind() + " cannot be scaled";
         return why + "; Winch scales deployments, statefulsets and replicasets. " + ref.key() + " was not changed";
-    }
-
-    private static String describe(Map<String, String> labels) {
-        return new TreeMap<>(labels).entrySet().stream()
-                .map(e -> e.getValue() == null || e.getValue().isEmpty() ? e.getKey() : e.getKey() + "=" + e.getValue())
-                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.winch.scaler;
 
-import dev.winch.testkit.MutableClock;
 import static dev.winch.scaler.Requests.down;
 import static dev.winch.scaler.Requests.on;
 import static dev.winch.scaler.Requests.up;
@@ -16,16 +15,18 @@ import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.Topics;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kafka.RecordPosition;
-import dev.winch.common.kubernetes.AppliedEvents;
-import dev.winch.common.kubernetes.AppliedOffsets;
 import dev.winch.common.runtime.Blocking;
+import dev.winch.kubernetes.UpdateResult;
+import dev.winch.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.AppliedOffsets;
 import dev.winch.scaler.kubernetes.HorizontalPodAutoscalers;
 import dev.winch.scaler.kubernetes.Hpas;
 import dev.winch.scaler.kubernetes.KubernetesWorkloads;
 import dev.winch.scaler.kubernetes.Workload;
 import dev.winch.scaler.kubernetes.Workloads;
-import dev.winch.scaler.kubernetes.WriteResult;
+import dev.winch.scaler.model.ScalePlan;
 import dev.winch.scaler.model.WorkloadState;
+import dev.winch.testkit.MutableClock;
 import dev.winch.testkit.SandboxKubernetes;
 import dev.winch.testkit.ServedApiVersions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,6 +53,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -450,6 +452,29 @@ class TargetScalerMockTest {
                 .hasMessageContaining("connection refused");
     }
 
+    @Test
+    void reportsTheApiServersWordsWhenItRejectsTheWriteAndChangesNothing() throws Exception {
+        // A real API server validates the object (the mock server stores anything): its 422 and Status message, as
+        // the update helper hands them over.
+        Workloads validating = new CountingWorkloads(workloads(), write -> { }) {
+            @Override
+            public Future<UpdateResult<Workload, ScalePlan>> write(Workload read, Function<Workload, ScalePlan> plan) {
+                return Future.succeededFuture(new UpdateResult.Rejected<>(plan.apply(read), 1, 422,
+                        "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: 3: quota exceeded"));
+            }
+        };
+
+        ActionResult result = scaler(validating).scale(List.of(up("e1", 1, 1, 5))).await(20, TimeUnit.SECONDS).get(0);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).isEqualTo("the API server rejected 3 replicas for demo/deployment/web (422): "
+                + "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: 3: quota exceeded");
+        assertThat(result.details()).containsEntry("failure", "rejected").containsEntry("code", "422");
+        assertThat(deployment("web").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(AppliedEvents.ids(deployment("web").getMetadata().getAnnotations())).isEmpty();
+        assertThat(registry.counter("winch_scaler_writes_total").count()).isZero();
+    }
+
     // ------------------------------------------------------------------------------------------- cooldown
 
     @Test
@@ -605,7 +630,10 @@ class TargetScalerMockTest {
         return builder.build();
     }
 
-    /** Counts writes and runs {@code beforeWrite} (on the worker thread) before each. */
+    /**
+     * Counts writes and runs {@code beforeWrite} (on the worker thread) before each attempt: after the read the plan
+     * is made from and before its write, where another writer can get in.
+     */
     private static class CountingWorkloads implements Workloads {
         final Workloads delegate;
         final Consumer<Workload> beforeWrite;
@@ -627,11 +655,13 @@ class TargetScalerMockTest {
         }
 
         @Override
-        public Future<WriteResult> write(Workload read, int replicas, Map<String, String> annotations) {
-            return blocking.run(() -> beforeWrite.accept(read))
-                    .compose(v -> delegate.write(read, replicas, annotations))
+        public Future<UpdateResult<Workload, ScalePlan>> write(Workload read, Function<Workload, ScalePlan> plan) {
+            return delegate.write(read, current -> {
+                        beforeWrite.accept(current);
+                        return plan.apply(current);
+                    })
                     .onSuccess(result -> {
-                        if (result instanceof WriteResult.Written) {
+                        if (result instanceof UpdateResult.Written) {
                             writes.incrementAndGet();
                         }
                     });

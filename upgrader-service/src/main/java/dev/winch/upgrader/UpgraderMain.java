@@ -1,7 +1,7 @@
 package dev.winch.upgrader;
 
-import dev.winch.common.kubernetes.KubernetesClients;
 import dev.winch.common.runtime.ServiceMain;
+import dev.winch.kubernetes.KubernetesClients;
 
 /** Starts the upgrader process. */
 public final class UpgraderMain {

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.winch.common.event.ActionResult;
-import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.ImagePushed.UpgradeTarget;
+import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.Outcome;
 import dev.winch.common.event.WorkloadRef;
-import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.AppliedEvents;
 import dev.winch.upgrader.kubernetes.Workload;
 import dev.winch.upgrader.kubernetes.WorkloadObjects;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -2,6 +2,7 @@ package dev.winch.scaler.kubernetes;
 
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.runtime.Blocking;
+import dev.winch.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -111,7 +112,7 @@ public final class HorizontalPodAutoscalers {
 
     /** The name of an HPA in the workload's namespace whose {@code scaleTargetRef} is the workload. */
     public Future<Optional<String>> managing(WorkloadRef ref) {
-        ScalableKind kind = ScalableKind.of(ref.kind())
+        WorkloadKind kind = Workloads.scalable(ref.kind())
                 .orElseThrow(() -> new IllegalArgumentException("a " + ref.kind() + " cannot be scaled"));
         return blocking.call(() -> find(ref.namespace(), kind, ref.name()));
     }
@@ -122,7 +123,7 @@ public final class HorizontalPodAutoscalers {
         return current == null ? Optional.empty() : current.version();
     }
 
-    private Optional<String> find(String namespace, ScalableKind kind, String name) {
+    private Optional<String> find(String namespace, WorkloadKind kind, String name) {
         Served current = served;
         if (current == null || !clock.instant().isBefore(current.at().plus(REDISCOVER_AFTER))) {
             current = discover(namespace);
@@ -217,7 +218,7 @@ public final class HorizontalPodAutoscalers {
         }
     }
 
-    static boolean targets(Target target, ScalableKind kind, String name) {
+    static boolean targets(Target target, WorkloadKind kind, String name) {
         if (target.kind() == null || !kind.apiKind().equalsIgnoreCase(target.kind()) || !name.equals(target.name())) {
             return false;
         }

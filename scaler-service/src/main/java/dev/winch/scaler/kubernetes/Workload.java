@@ -1,6 +1,7 @@
 package dev.winch.scaler.kubernetes;
 
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 import java.util.Objects;
@@ -26,15 +27,15 @@ public record Workload(WorkloadRef ref, int replicas, Map<String, String> annota
         Objects.requireNonNull(resource, "resource");
     }
 
-    static Workload of(ScalableKind kind, HasMetadata resource) {
+    static Workload of(HasMetadata resource) {
+        WorkloadKind kind = WorkloadKind.ofWorkload(resource);
         var metadata = resource.getMetadata();
         Optional<String> controller = Optional.ofNullable(metadata.getOwnerReferences()).stream()
                 .flatMap(java.util.List::stream)
                 .filter(owner -> Boolean.TRUE.equals(owner.getController()))
                 .map(owner -> owner.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + owner.getName())
                 .findFirst();
-        return new Workload(new WorkloadRef(metadata.getNamespace(), kind.kind(), metadata.getName()),
-                ScalableKind.replicas(resource), metadata.getAnnotations(), metadata.getResourceVersion(),
-                controller, resource);
+        return new Workload(kind.ref(resource), kind.replicas(resource), metadata.getAnnotations(),
+                metadata.getResourceVersion(), controller, resource);
     }
 }

@@ -1,10 +1,14 @@
 package dev.winch.scaler.kubernetes;
 
 import dev.winch.common.event.WorkloadRef;
+import dev.winch.kubernetes.UpdateResult;
+import dev.winch.kubernetes.WorkloadKind;
+import dev.winch.scaler.model.ScalePlan;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads and writes the replica count of Deployments, StatefulSets and ReplicaSets. Every call runs on the worker
@@ -13,7 +17,12 @@ import java.util.Optional;
  */
 public interface Workloads {
 
-    /** The workload, or empty when it does not exist. {@code ref.kind()} must be a {@link ScalableKind}. */
+    /** The kind {@code kind} names when Winch can scale it: one with a replica count (not a DaemonSet). */
+    static Optional<WorkloadKind> scalable(String kind) {
+        return WorkloadKind.of(kind).filter(WorkloadKind::hasReplicas);
+    }
+
+    /** The workload, or empty when it does not exist. {@code ref.kind()} must be {@link #scalable}. */
     Future<Optional<Workload>> get(WorkloadRef ref);
 
     /**
@@ -23,8 +32,10 @@ public interface Workloads {
     Future<List<Workload>> select(String namespace, Map<String, String> labels);
 
     /**
-     * Sets {@code replicas} and {@code annotations} in one update of the object, conditional on the
-     * resourceVersion {@code read} was read at.
+     * Plans from {@code read} and, when the plan needs a write, sets its replicas and annotations in one update of
+     * the object, conditional on the resourceVersion it was planned from; on a conflict reads the workload again and
+     * plans again, a bounded number of times. {@code plan} gets the workload as (last) read, runs once per attempt
+     * and must not do I/O.
      */
-    Future<WriteResult> write(Workload read, int replicas, Map<String, String> annotations);
+    Future<UpdateResult<Workload, ScalePlan>> write(Workload read, Function<Workload, ScalePlan> plan);
 }

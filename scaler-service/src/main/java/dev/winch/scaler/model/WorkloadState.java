@@ -1,7 +1,7 @@
 package dev.winch.scaler.model;
 
-import dev.winch.common.kubernetes.AppliedEvents;
-import dev.winch.common.kubernetes.AppliedOffsets;
+import dev.winch.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.AppliedOffsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.winch.common.event.WorkloadRef;
-import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.AppliedEvents;
 import dev.winch.kubernetes.WorkloadKind;
 import dev.winch.upgrader.model.ContainerChange;
 import dev.winch.upgrader.model.PodTemplateFingerprint;

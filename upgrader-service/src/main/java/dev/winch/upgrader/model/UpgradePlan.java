@@ -2,7 +2,7 @@ package dev.winch.upgrader.model;
 
 import dev.winch.common.image.ImageReference;
 import dev.winch.common.image.TagPolicy;
-import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.kubernetes.AppliedEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -4,9 +4,9 @@ import static dev.winch.upgrader.model.Pushes.container;
 import static dev.winch.upgrader.model.Pushes.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.winch.common.event.ImagePushed;
 import dev.winch.common.event.ImagePushed.UpgradeTarget;
-import dev.winch.common.kubernetes.AppliedEvents;
+import dev.winch.common.event.ImagePushed;
+import dev.winch.kubernetes.AppliedEvents;
 import dev.winch.upgrader.model.UpgradePlan.Decision;
 import java.util.List;
 import java.util.Map;

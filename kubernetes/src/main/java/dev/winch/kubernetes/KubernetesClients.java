@@ -1,4 +1,4 @@
-package dev.winch.common.kubernetes;
+package dev.winch.kubernetes;
 
 import dev.winch.common.runtime.ServiceMain;
 import dev.winch.common.runtime.ServiceRuntime;

@@ -1,4 +1,4 @@
-package dev.winch.common.kubernetes;
+package dev.winch.kubernetes;
 
 import java.util.ArrayList;
 import java.util.Arrays;

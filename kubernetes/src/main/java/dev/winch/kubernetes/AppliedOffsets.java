@@ -1,4 +1,4 @@
-package dev.winch.common.kubernetes;
+package dev.winch.kubernetes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

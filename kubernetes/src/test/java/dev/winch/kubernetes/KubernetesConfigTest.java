@@ -1,4 +1,4 @@
-package dev.winch.common.kubernetes;
+package dev.winch.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

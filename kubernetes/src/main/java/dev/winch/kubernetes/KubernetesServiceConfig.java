@@ -1,4 +1,4 @@
-package dev.winch.common.kubernetes;
+package dev.winch.kubernetes;
 
 import dev.winch.common.config.ServiceConfig;
 
