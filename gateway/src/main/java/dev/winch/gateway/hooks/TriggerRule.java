@@ -8,7 +8,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
-import dev.winch.gateway.receiver.Cidr;
+import dev.winch.gateway.auth.Cidr;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

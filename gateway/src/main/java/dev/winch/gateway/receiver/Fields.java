@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Typed reads from a JSON object that collect every problem with its field path. */
-final class Fields {
+public final class Fields {
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -190,7 +190,7 @@ final class Fields {
         return node;
     }
 
-    void error(String field, String message) {
+    public void error(String field, String message) {
         errors.add(new FieldError(field, message));
     }
 
@@ -198,7 +198,7 @@ final class Fields {
         return errors.isEmpty();
     }
 
-    void throwIfAny(String message) throws InvalidPayloadException {
+    public void throwIfAny(String message) throws InvalidPayloadException {
         if (!errors.isEmpty()) {
             throw new InvalidPayloadException(message, errors);
         }

@@ -2,6 +2,8 @@ package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.image.TagPolicy;
+import dev.winch.gateway.auth.Cidr;
+import dev.winch.gateway.auth.Tokens;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.receiver.ReceiverSpec.Auth;

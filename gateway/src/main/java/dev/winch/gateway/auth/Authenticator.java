@@ -1,8 +1,10 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.gateway.hooks.TriggerRule;
 import dev.winch.gateway.payload.HookRequest;
+import dev.winch.gateway.receiver.Receiver;
+import dev.winch.gateway.receiver.ReceiverSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -1,8 +1,10 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.gateway.payload.HookRequest;
+import dev.winch.gateway.receiver.Receiver;
+import dev.winch.gateway.receiver.ReceiverSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;

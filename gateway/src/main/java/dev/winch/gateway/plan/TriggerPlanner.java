@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.event.HostScaleRequested;
@@ -10,11 +10,14 @@ import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.payload.AlertmanagerPayload;
 import dev.winch.gateway.payload.HookRequest;
-import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.payload.PushedImage;
 import dev.winch.gateway.payload.RegistryPayload;
+import dev.winch.gateway.receiver.Fields;
+import dev.winch.gateway.receiver.ReceiverSpec;
+import dev.winch.gateway.receiver.TargetNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
