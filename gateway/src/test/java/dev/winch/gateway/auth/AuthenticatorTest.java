@@ -37,7 +37,7 @@ class AuthenticatorTest {
     }
 
     static String signature(String secret, String body) {
-        return "sha256=" + HexFormat.of().formatHex(Authenticator.hmacSha256(secret,
+        return "sha256=" + HexFormat.of().formatHex(Digests.hmac(Digests.HMAC_SHA256, secret,
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
