@@ -1,6 +1,7 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.auth.Cidr;
 import dev.winch.gateway.auth.Tokens;
@@ -26,7 +27,6 @@ import java.util.UUID;
  */
 public final class ReceiverValidator {
 
-    static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,126}";
     private static final Set<String> ACTIONS = Set.of("up", "down");
     private static final Set<String> ON_RESOLVED = Set.of("ignore", "up", "down");
     private static final Set<String> TOP_LEVEL = Set.of("id", "name", "kind", "token", "hmacSecret",
@@ -66,8 +66,8 @@ public final class ReceiverValidator {
         }
         if (id == null) {
             id = UUID.randomUUID().toString();
-        } else if (!id.matches(ID_PATTERN)) {
-            f.error("id", "letters, digits, '.', '_' or '-', at most 127 characters");
+        } else if (!ReceiverSpec.isId(id)) {
+            f.error("id", ReceiverSpec.ID_RULE);
         }
         String name = f.text(input, "", "name", false);
         if (name != null && name.length() > 200) {
@@ -193,7 +193,7 @@ public final class ReceiverValidator {
         String tagPolicy = tagPolicy(f, s, p);
         boolean exact = tagPolicy == null || tagPolicy.strip().equalsIgnoreCase("exact");
         String tag = f.text(s, p, "tag", exact);
-        if (tag != null && !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+        if (tag != null && !ImageReference.isTag(tag)) {
             f.error(p + "tag", "is not a valid image tag");
         }
         Map<String, String> selector = f.labels(s, p, "serviceSelector", true);

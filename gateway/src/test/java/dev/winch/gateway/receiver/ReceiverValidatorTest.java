@@ -146,7 +146,7 @@ class ReceiverValidatorTest {
         void generatesAnIdWhenNoneIsGiven() {
             String id = valid("{'kind':'redeploy'}").spec().id();
 
-            assertThat(id).matches(ReceiverValidator.ID_PATTERN);
+            assertThat(ReceiverSpec.isId(id)).as(id).isTrue();
             assertThat(valid("{'kind':'redeploy'}").spec().id()).isNotEqualTo(id);
         }
     }
