@@ -94,7 +94,7 @@ public final class AliyunAcrPayload implements RegistryPayload {
     }
 
     private static String digest(JsonNode body) {
-        JsonNode node = Json.at(body, "push_data.digest");
+        JsonNode node = JsonPaths.at(body, "push_data.digest");
         if (node == null || !node.isTextual()) {
             return null;
         }

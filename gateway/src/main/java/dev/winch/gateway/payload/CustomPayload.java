@@ -55,7 +55,7 @@ public final class CustomPayload implements RegistryPayload {
                 && fields.isPresent("repository.repo_name");
         String repository = minimal ? minimalRepository(fields) : customRepository(fields);
         fields.throwIfAny("not a usable custom push payload");
-        return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
+        return List.of(new PushedImage(repository, tag, null, JsonPaths.text(body, "push_data", "pusher"), FORMAT, null));
     }
 
     private static String minimalRepository(FieldReader fields) {

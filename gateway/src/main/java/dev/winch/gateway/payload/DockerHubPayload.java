@@ -45,6 +45,6 @@ public final class DockerHubPayload implements RegistryPayload {
             fields.error("repository.repo_name", "is not a valid repository name");
         }
         fields.throwIfAny("not a usable Docker Hub push payload");
-        return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
+        return List.of(new PushedImage(repository, tag, null, JsonPaths.text(body, "push_data", "pusher"), FORMAT, null));
     }
 }

@@ -29,7 +29,7 @@ final class FieldReader {
 
     /** The text at {@code path}; reports it when absent, blank or of the wrong type. */
     String requiredText(String path) {
-        JsonNode node = Json.at(root, path);
+        JsonNode node = JsonPaths.at(root, path);
         int before = errors.size();
         String text = textOf(path, node);
         if (text == null && errors.size() == before) {
@@ -40,12 +40,12 @@ final class FieldReader {
 
     /** The text at {@code path}, or null when absent or blank; reports it only when of the wrong type. */
     String optionalText(String path) {
-        return textOf(path, Json.at(root, path));
+        return textOf(path, JsonPaths.at(root, path));
     }
 
     /** Whether {@code path} holds anything but JSON null or a blank string. */
     boolean isPresent(String path) {
-        JsonNode node = Json.at(root, path);
+        JsonNode node = JsonPaths.at(root, path);
         return node != null && !(node.isTextual() && node.asText().isBlank());
     }
 
@@ -61,13 +61,13 @@ final class FieldReader {
 
     /** The array at {@code path}; reports it and returns null when absent or not an array. */
     JsonNode requiredArray(String path) {
-        JsonNode node = Json.at(root, path);
+        JsonNode node = JsonPaths.at(root, path);
         if (node == null) {
             error(path, "is required");
             return null;
         }
         if (!node.isArray()) {
-            error(path, "must be an array, got " + Json.describe(node));
+            error(path, "must be an array, got " + JsonPaths.describe(node));
             return null;
         }
         return node;
@@ -75,9 +75,9 @@ final class FieldReader {
 
     /** The object at {@code path}, or null when absent; reports it when not an object. */
     JsonNode optionalObject(String path) {
-        JsonNode node = Json.at(root, path);
+        JsonNode node = JsonPaths.at(root, path);
         if (node != null && !node.isObject()) {
-            error(path, "must be an object, got " + Json.describe(node));
+            error(path, "must be an object, got " + JsonPaths.describe(node));
             return null;
         }
         return node;
@@ -114,7 +114,7 @@ final class FieldReader {
         if (node.isIntegralNumber()) {
             return node.asText();
         }
-        error(path, "must be a string, got " + Json.describe(node));
+        error(path, "must be a string, got " + JsonPaths.describe(node));
         return null;
     }
 }

@@ -68,17 +68,17 @@ public final class HarborPayload implements RegistryPayload {
             path = null;
         }
         JsonNode resources = fields.requiredArray("event_data.resources");
-        String occurAt = Json.text(body, "occur_at");
-        String operator = Json.text(body, "operator");
+        String occurAt = JsonPaths.text(body, "occur_at");
+        String operator = JsonPaths.text(body, "operator");
 
         List<PushedImage> images = new ArrayList<>();
         for (int i = 0; resources != null && i < resources.size(); i++) {
             String at = "event_data.resources[" + i + "]";
             if (!resources.get(i).isObject()) {
-                fields.error(at, "must be an object, got " + Json.describe(resources.get(i)));
+                fields.error(at, "must be an object, got " + JsonPaths.describe(resources.get(i)));
                 continue;
             }
-            String rawDigest = Json.text(resources.get(i), "digest");
+            String rawDigest = JsonPaths.text(resources.get(i), "digest");
             String digest = ImageNames.digestOrNull(rawDigest);
             String tag = fields.optionalText(at + ".tag");
             if (tag == null || tag.equals(rawDigest) || ImageNames.isDigest(tag)) {

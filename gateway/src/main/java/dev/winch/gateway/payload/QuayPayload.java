@@ -54,7 +54,7 @@ public final class QuayPayload implements RegistryPayload {
     }
 
     private static List<String> tags(FieldReader fields) {
-        JsonNode updated = Json.at(fields.root(), "updated_tags");
+        JsonNode updated = JsonPaths.at(fields.root(), "updated_tags");
         List<String> tags = new ArrayList<>();
         if (updated != null && updated.isObject()) {
             for (Iterator<String> names = updated.fieldNames(); names.hasNext(); ) {

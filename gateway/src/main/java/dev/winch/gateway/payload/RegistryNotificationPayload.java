@@ -67,7 +67,7 @@ public final class RegistryNotificationPayload implements RegistryPayload {
         for (int i = 0; events != null && i < events.size(); i++) {
             JsonNode event = events.get(i);
             String at = "events[" + i + "]";
-            if (!"push".equals(Json.text(event, "action")) || !fields.isPresent(at + ".target.tag")) {
+            if (!"push".equals(JsonPaths.text(event, "action")) || !fields.isPresent(at + ".target.tag")) {
                 continue;
             }
             String tag = fields.tag(at + ".target.tag");
@@ -90,8 +90,8 @@ public final class RegistryNotificationPayload implements RegistryPayload {
                         + ImageNames.MAX_REPOSITORY_LENGTH + " characters");
                 continue;
             }
-            images.add(new PushedImage(repository, tag, ImageNames.digestOrNull(Json.text(event, "target", "digest")),
-                    Json.text(event, "actor", "name"), FORMAT, Json.text(event, "id")));
+            images.add(new PushedImage(repository, tag, ImageNames.digestOrNull(JsonPaths.text(event, "target", "digest")),
+                    JsonPaths.text(event, "actor", "name"), FORMAT, JsonPaths.text(event, "id")));
         }
         fields.throwIfAny("not a usable registry notification envelope");
         return List.copyOf(images);
