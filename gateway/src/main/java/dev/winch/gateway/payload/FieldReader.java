@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ final class FieldReader {
     /** A required image tag. */
     String tag(String path) {
         String tag = requiredText(path);
-        if (tag != null && !ImageNames.isTag(tag)) {
+        if (tag != null && !ImageReference.isTag(tag)) {
             error(path, "is not a valid image tag");
             return null;
         }
