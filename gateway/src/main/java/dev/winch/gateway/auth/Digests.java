@@ -61,6 +61,7 @@ public final class Digests {
      * expected length shows in the time taken.
      */
     public static boolean equalTexts(String actual, String expected) {
-        return equal(sha256(actual.getBytes(StandardCharsets.UTF_8)), sha256(expected.getBytes(StandardCharsets.UTF_8)));
+        return equal(sha256(actual.getBytes(StandardCharsets.UTF_8)),
+                sha256(expected.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -91,8 +91,9 @@ public final class RegistryNotificationPayload implements RegistryPayload {
                         + ImageReference.MAX_NAME_LENGTH + " characters");
                 continue;
             }
-            images.add(new PushedImage(repository, tag, PushedImage.digestOrNull(JsonPaths.text(event, "target", "digest")),
-                    JsonPaths.text(event, "actor", "name"), FORMAT, JsonPaths.text(event, "id")));
+            String digest = PushedImage.digestOrNull(JsonPaths.text(event, "target", "digest"));
+            images.add(new PushedImage(repository, tag, digest, JsonPaths.text(event, "actor", "name"), FORMAT,
+                    JsonPaths.text(event, "id")));
         }
         fields.throwIfAny("not a usable registry notification envelope");
         return List.copyOf(images);

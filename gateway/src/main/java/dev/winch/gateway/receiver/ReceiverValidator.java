@@ -5,6 +5,7 @@ import dev.winch.common.image.ImageReference;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.auth.Cidr;
 import dev.winch.gateway.auth.Tokens;
+import dev.winch.gateway.payload.FieldReader;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.receiver.ReceiverSpec.Auth;
@@ -47,7 +48,7 @@ public final class ReceiverValidator {
      */
     public static Validated validate(JsonNode input, String pathId, ReceiverSpec existing, String origin, Instant now)
             throws InvalidPayloadException {
-        Fields f = new Fields();
+        FieldReader f = new FieldReader();
         if (input == null || !input.isObject()) {
             f.error("$", "must be a JSON object");
             f.throwIfAny("invalid receiver");
@@ -136,7 +137,7 @@ public final class ReceiverValidator {
         return new Validated(spec, clearToken);
     }
 
-    private static ReceiverSpec.ScaleService scaleService(Fields f, JsonNode input) {
+    private static ReceiverSpec.ScaleService scaleService(FieldReader f, JsonNode input) {
         String p = "scaleService.";
         JsonNode s = f.object(input, "", "scaleService", true);
         if (s == null) {
@@ -165,7 +166,7 @@ public final class ReceiverValidator {
                 min, max, cooldown, onResolved);
     }
 
-    private static ReceiverSpec.ScaleHost scaleHost(Fields f, JsonNode input) {
+    private static ReceiverSpec.ScaleHost scaleHost(FieldReader f, JsonNode input) {
         String p = "scaleHost.";
         JsonNode s = f.object(input, "", "scaleHost", true);
         if (s == null) {
@@ -184,7 +185,7 @@ public final class ReceiverValidator {
         return new ReceiverSpec.ScaleHost(selector, action, amount, min, max, deleteOption, onResolved);
     }
 
-    private static ReceiverSpec.ServiceUpgrade serviceUpgrade(Fields f, JsonNode input) {
+    private static ReceiverSpec.ServiceUpgrade serviceUpgrade(FieldReader f, JsonNode input) {
         String p = "serviceUpgrade.";
         JsonNode s = f.object(input, "", "serviceUpgrade", true);
         if (s == null) {
@@ -211,7 +212,7 @@ public final class ReceiverValidator {
     }
 
     /** The tag policy as {@link TagPolicy} reads it, or null for the default ({@code exact}). */
-    private static String tagPolicy(Fields f, JsonNode s, String p) {
+    private static String tagPolicy(FieldReader f, JsonNode s, String p) {
         String policy = f.text(s, p, "tagPolicy", false);
         if (policy != null) {
             try {
@@ -223,7 +224,7 @@ public final class ReceiverValidator {
         return policy;
     }
 
-    private static ReceiverSpec.Redeploy redeploy(Fields f, JsonNode input) {
+    private static ReceiverSpec.Redeploy redeploy(FieldReader f, JsonNode input) {
         String p = "redeploy.";
         JsonNode s = f.object(input, "", "redeploy", false);
         if (s == null) {
@@ -248,7 +249,7 @@ public final class ReceiverValidator {
                 f.bool(s, p, "rollbackOnFailure", false));
     }
 
-    private static String namespace(Fields f, JsonNode s, String p) {
+    private static String namespace(FieldReader f, JsonNode s, String p) {
         String namespace = f.text(s, p, "namespace", true);
         if (namespace != null) {
             TargetNames.namespace(f, p + "namespace", namespace);

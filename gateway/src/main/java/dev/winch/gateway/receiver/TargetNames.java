@@ -2,6 +2,7 @@ package dev.winch.gateway.receiver;
 
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.KubernetesNames;
+import dev.winch.gateway.payload.FieldReader;
 import java.util.Set;
 
 /**
@@ -21,12 +22,12 @@ public final class TargetNames {
     }
 
     /** A namespace: a DNS-1123 label. False (and the error recorded) when it is not one. */
-    public static boolean namespace(Fields f, String field, String namespace) {
+    public static boolean namespace(FieldReader f, String field, String namespace) {
         return label(f, field, namespace, "is not a valid namespace name: ");
     }
 
     /** A container name: a DNS-1123 label. */
-    public static boolean container(Fields f, String field, String container) {
+    public static boolean container(FieldReader f, String field, String container) {
         return label(f, field, container, "is not a valid container name: ");
     }
 
@@ -35,7 +36,8 @@ public final class TargetNames {
      * recorded) when it is not one. The namespace is checked on its own field, so the reference is made in it only
      * when that is valid.
      */
-    public static WorkloadRef workload(Fields f, String field, String namespace, String kindSlashName, Set<String> kinds) {
+    public static WorkloadRef workload(FieldReader f, String field, String namespace, String kindSlashName,
+            Set<String> kinds) {
         WorkloadRef ref;
         try {
             ref = WorkloadRef.parse(namespace != null && KubernetesNames.isDns1123Label(namespace) ? namespace
@@ -61,7 +63,7 @@ public final class TargetNames {
         return "workload kind must be one of " + kinds.stream().sorted().toList() + ", got '" + kind + "'";
     }
 
-    private static boolean label(Fields f, String field, String value, String message) {
+    private static boolean label(FieldReader f, String field, String value, String message) {
         var problem = KubernetesNames.dns1123LabelProblem(value);
         problem.ifPresent(p -> f.error(field, message + p));
         return problem.isEmpty();

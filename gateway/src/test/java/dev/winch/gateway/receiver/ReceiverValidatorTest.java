@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.winch.common.event.EventCodec;
 import dev.winch.gateway.auth.Tokens;
-import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
