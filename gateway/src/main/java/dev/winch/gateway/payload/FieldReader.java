@@ -108,8 +108,8 @@ public final class FieldReader {
     // ---- configuration objects, field by field ----
 
     public String text(JsonNode parent, String path, String field, boolean required) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             if (required) {
                 error(path + field, "is required");
             }
@@ -143,8 +143,8 @@ public final class FieldReader {
     }
 
     public int integer(JsonNode parent, String path, String field, Integer defaultValue, int min, int max) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             if (defaultValue == null) {
                 error(path + field, "is required");
                 return min;
@@ -164,8 +164,8 @@ public final class FieldReader {
 
     /** An optional whole number: null when absent. */
     public Integer optionalInteger(JsonNode parent, String path, String field, int min, int max) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             return null;
         }
         return integer(parent, path, field, null, min, max);
@@ -173,16 +173,16 @@ public final class FieldReader {
 
     /** An optional true/false: null when absent. */
     public Boolean optionalBool(JsonNode parent, String path, String field) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             return null;
         }
         return bool(parent, path, field, false);
     }
 
     public double number(JsonNode parent, String path, String field, double defaultValue, double min, double max) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             return defaultValue;
         }
         if (!node.isNumber()) {
@@ -197,8 +197,8 @@ public final class FieldReader {
     }
 
     public boolean bool(JsonNode parent, String path, String field, boolean defaultValue) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             return defaultValue;
         }
         if (!node.isBoolean()) {
@@ -209,9 +209,9 @@ public final class FieldReader {
     }
 
     public Map<String, String> labels(JsonNode parent, String path, String field, boolean required) {
-        JsonNode node = parent == null ? null : parent.get(field);
+        JsonNode node = child(parent, field);
         Map<String, String> labels = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             if (required) {
                 error(path + field, "is required");
             }
@@ -241,9 +241,9 @@ public final class FieldReader {
     }
 
     public List<String> strings(JsonNode parent, String path, String field) {
-        JsonNode node = parent == null ? null : parent.get(field);
+        JsonNode node = child(parent, field);
         List<String> values = new ArrayList<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return values;
         }
         if (!node.isArray()) {
@@ -263,8 +263,8 @@ public final class FieldReader {
     }
 
     public JsonNode object(JsonNode parent, String path, String field, boolean required) {
-        JsonNode node = parent == null ? null : parent.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode node = child(parent, field);
+        if (node == null) {
             if (required) {
                 error(path + field, "is required");
             }
@@ -304,6 +304,12 @@ public final class FieldReader {
         }
         error(path, "must be a string, got " + JsonPaths.describe(node));
         return null;
+    }
+
+    /** The field of {@code parent}, or null when there is no parent, no such field, or JSON null. */
+    private static JsonNode child(JsonNode parent, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        return node == null || node.isNull() ? null : node;
     }
 
     /** The text stripped of surrounding spaces, or null (and an error) when it holds a control character. */
