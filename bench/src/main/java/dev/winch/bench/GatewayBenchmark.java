@@ -5,7 +5,7 @@ import dev.winch.common.event.Topics;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.GatewayConfig;
 import dev.winch.gateway.GatewayService;
-import dev.winch.gateway.receiver.Tokens;
+import dev.winch.gateway.auth.Tokens;
 import dev.winch.testkit.EmbeddedKafkaBroker;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;

@@ -118,7 +118,7 @@ public final class GatewayService {
         };
     }
 
-    /** The receiver id of {@code POST /hooks/{id}} with a plain id (letters, digits, '.', '_', '-'), else null. */
+    /** The receiver id of {@code POST /hooks/{id}} made only of id characters (no escapes to decode), else null. */
     static String plainHookId(HttpServerRequest request) {
         if (request.method() != HttpMethod.POST || request.headers().contains(HttpHeaders.EXPECT)) {
             return null;
@@ -128,10 +128,7 @@ public final class GatewayService {
             return null;
         }
         for (int i = HOOKS.length(); i < path.length(); i++) {
-            char c = path.charAt(i);
-            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '_' || c == '.';
-            if (!plain) {
+            if (!ReceiverSpec.isIdCharacter(path.charAt(i))) {
                 return null;
             }
         }

@@ -20,7 +20,7 @@ import dev.winch.common.event.ScaleAction;
 import dev.winch.common.event.ServiceScaleRequested;
 import dev.winch.common.event.Topics;
 import dev.winch.common.event.WorkloadRef;
-import dev.winch.gateway.receiver.Tokens;
+import dev.winch.gateway.auth.Tokens;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.WithKafka;

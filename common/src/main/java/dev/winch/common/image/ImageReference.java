@@ -21,8 +21,15 @@ import java.util.regex.Pattern;
  *                                           or has an upper-case letter)
  * path-component := [a-z0-9]+ (('.' | '_' | '__' | '-'+) [a-z0-9]+)*
  * tag            := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
- * digest         := algorithm ':' hex      (sha256: 64 hex digits, sha384: 96, sha512: 128)
+ * digest         := algorithm ':' hex      (sha256: 64 lower-case hex digits, sha384: 96, sha512: 128)
  * </pre>
+ *
+ * <p>Where the grammar's regular expressions and Docker's parser differ, this follows the parser, as {@code docker
+ * pull} does: a digest's algorithm must be one {@code go-digest} supports (the grammar alone would take any
+ * {@code name:} and 32 hex digits), and the first component of a name is a registry exactly when Docker's
+ * {@code splitDockerDomain} says so: it has a {@code .} or a {@code :}, is {@code localhost}, or has an upper-case
+ * letter ({@code Team/app} is the repository {@code app} on the registry {@code team}; path components are never
+ * upper case). Every part of Winch reads image names with this class, the gateway's webhook checks included.
  *
  * <p>The reference keeps the repository as it was written ({@link #name()}), so an image can be changed to a new
  * tag without rewriting how its owner spelled the repository: {@code nginx:1.25} becomes {@code nginx:1.26}, not
@@ -49,7 +56,6 @@ public record ImageReference(String name, String domain, String path, String tag
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST_ALGORITHM = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*");
     private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
     private static final int CANONICAL_CACHE_SIZE = 4096;
     private static final Map<String, String> CANONICAL = new ConcurrentHashMap<>();
@@ -118,7 +124,7 @@ public record ImageReference(String name, String domain, String path, String tag
         return parsed;
     }
 
-    /** Whether this is a valid digest: {@code sha256:} and 64 lower-case hex digits, or another registered form. */
+    /** Whether this is a valid digest: {@code sha256:} and 64 lower-case hex digits, or sha384 (96) or sha512 (128). */
     public static boolean isDigest(String digest) {
         try {
             checkDigest(digest, digest);
@@ -146,6 +152,24 @@ public record ImageReference(String name, String domain, String path, String tag
 
     public static boolean isTag(String tag) {
         return tag != null && TAG.matcher(tag).matches();
+    }
+
+    /**
+     * Whether this is a repository name without tag or digest, with or without a registry: {@code team/app},
+     * {@code quay.io/team/app}, {@code localhost:5000/app}.
+     */
+    public static boolean isRepository(String name) {
+        return name != null && tryParse(name).filter(ref -> ref.tag() == null && ref.digest() == null).isPresent();
+    }
+
+    /**
+     * Whether this is a registry that Docker reads as one when written in front of a path:
+     * {@code registry.example.com}, {@code registry.example.com:5000}, {@code 10.0.0.7:5000}, {@code localhost};
+     * not {@code registry}, which in front of a path is a Docker Hub user.
+     */
+    public static boolean isRegistryHost(String host) {
+        return host != null && !host.isEmpty() && looksLikeDomain(host) && host.indexOf('/') < 0
+                && host.indexOf('@') < 0 && tryParse(host + "/x").isPresent();
     }
 
     /**
@@ -282,8 +306,7 @@ public record ImageReference(String name, String domain, String path, String tag
             case "sha512" -> 128;
             default -> -1;
         };
-        boolean valid = DIGEST_ALGORITHM.matcher(algorithm).matches() && HEX.matcher(hex).matches()
-                && (expected < 0 ? hex.length() >= 32 : hex.length() == expected);
+        boolean valid = expected > 0 && HEX.matcher(hex).matches() && hex.length() == expected;
         if (!valid) {
             throw new IllegalArgumentException("image reference '" + reference + "' has an invalid digest '" + digest
                     + "' (expected e.g. sha256: and 64 lower-case hex digits)");

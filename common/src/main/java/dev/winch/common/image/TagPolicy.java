@@ -1,8 +1,8 @@
 package dev.winch.common.image;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Which pushed tags a receiver takes: a receiver's update policy, written as a string so it travels in events and
@@ -18,9 +18,13 @@ import java.util.regex.PatternSyntaxException;
  *       {@code semver:minor+prerelease}.</li>
  *   <li>{@code glob:<pattern>}: the tag matches the pattern as a whole; {@code *} is any run of characters,
  *       {@code ?} one character, e.g. {@code glob:build-*}.</li>
- *   <li>{@code regexp:<pattern>}: the Java regular expression is found in the tag (as in Go's
- *       {@code MatchString}, which Keel uses; anchor it with {@code ^...$} to match the whole tag).</li>
+ *   <li>{@code regexp:<pattern>}: the regular expression, in Go's RE2 syntax, is found in the tag (as Go's
+ *       {@code MatchString}, which Keel uses, finds it; anchor it with {@code ^...$} to match the whole tag).</li>
  * </ul>
+ *
+ * <p>Patterns come from whoever configures a receiver, and tags from whoever pushes: both run on RE2/J, whose time
+ * is linear in the tag, never on a backtracking engine. RE2 has no back-references or look-around, as in Go; such a
+ * pattern is refused when the policy is parsed. Each pattern is compiled once, when the policy is parsed.
  *
  * <p>Only {@code semver} compares with what a workload runs ({@link #comparesWithCurrent()}); the others decide from
  * the pushed tag alone, so a gateway can apply them before writing an event.
@@ -69,7 +73,7 @@ public sealed interface TagPolicy {
                 if (argument == null || argument.isEmpty()) {
                     throw invalid(spec, "glob: needs a pattern, e.g. glob:build-*");
                 }
-                return new Glob(argument);
+                return Glob.of(argument);
             case "regexp":
                 if (argument == null || argument.isEmpty()) {
                     throw invalid(spec, "regexp: needs a pattern, e.g. regexp:^v1\\.");
@@ -195,8 +199,23 @@ public sealed interface TagPolicy {
         }
     }
 
-    /** The whole tag matches a pattern of literal characters, {@code *} and {@code ?}. */
-    record Glob(String pattern) implements TagPolicy {
+    /**
+     * The whole tag matches a pattern of literal characters, {@code *} and {@code ?}; {@code compiled} is the same
+     * pattern as a regular expression, made once by {@link #of}.
+     */
+    record Glob(String pattern, Pattern compiled) implements TagPolicy {
+
+        static Glob of(String pattern) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return new Glob(pattern, Pattern.compile(regex.toString(), Pattern.DOTALL));
+        }
 
         @Override
         public boolean comparesWithCurrent() {
@@ -216,15 +235,18 @@ public sealed interface TagPolicy {
         }
 
         boolean matches(String tag) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : pattern.toCharArray()) {
-                switch (c) {
-                    case '*' -> regex.append(".*");
-                    case '?' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return tag != null && Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(tag).matches();
+            return tag != null && compiled.matcher(tag).matches();
+        }
+
+        // The compiled form follows from the pattern: two globs of one pattern are one policy.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Glob g && g.pattern.equals(pattern);
+        }
+
+        @Override
+        public int hashCode() {
+            return pattern.hashCode();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.winch.common.image.TagPolicy.Verdict;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,6 +97,37 @@ class TagPolicyTest {
         assertThatThrownBy(() -> TagPolicy.parse(spec, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("tag policy must be exact, semver:major|minor|patch[+prerelease]");
+    }
+
+    @Test
+    @Timeout(60)
+    void aPatternThatWouldBacktrackExponentiallyAnswersAtOnce() {
+        // (a+)+$ on a run of a's ended by another letter takes a backtracking engine 2^n steps; RE2 is linear
+        TagPolicy policy = TagPolicy.parse("regexp:^(a+)+$", null);
+
+        assertThat(policy.evaluate("a".repeat(120) + "b", null).taken()).isFalse();
+        assertThat(policy.evaluate("a".repeat(120), null).taken()).isTrue();
+    }
+
+    @Test
+    void refusesWhatGoRegexpCannotCompileWithTheReason() {
+        // back-references and look-around are not RE2, as in Go's regexp that Keel's regexp: policy uses
+        assertThatThrownBy(() -> TagPolicy.parse("regexp:(a)\\1", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the regular expression does not compile");
+        assertThatThrownBy(() -> TagPolicy.parse("regexp:^v(?=1)", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the regular expression does not compile");
+    }
+
+    @Test
+    void globTakesRegexCharactersLiterally() {
+        TagPolicy policy = TagPolicy.parse("glob:v1.(x)+[y]*", null);
+
+        assertThat(policy.evaluate("v1.(x)+[y]-build", null).taken()).isTrue();
+        assertThat(policy.evaluate("v1a(x)+[y]", null).taken()).isFalse();
+        assertThat(policy.evaluate("v1.xx[y]", null).taken()).isFalse();
+        assertThat(TagPolicy.parse("glob:a\\E*", null).evaluate("a\\Ezz", null).taken()).isTrue();
     }
 
     @Test

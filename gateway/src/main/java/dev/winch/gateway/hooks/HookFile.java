@@ -52,7 +52,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class HookFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookFile.class);
-    private static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,126}";
     private static final int MAX_NAME = 200;
     // The tool reads JSON as YAML, which takes tabs and a trailing comma; strict JSON readers and YAML
     // readers each refuse one of them.
@@ -256,8 +255,8 @@ public final class HookFile {
             return null;
         }
         // an unquoted number is an id to the tool's YAML reader too
-        if (!(node.isTextual() || node.isIntegralNumber()) || !node.asText().matches(ID_PATTERN)) {
-            errors.add(new FieldError(path + ".id", "letters, digits, '.', '_' or '-', at most 127 characters"));
+        if (!(node.isTextual() || node.isIntegralNumber()) || !ReceiverSpec.isId(node.asText())) {
+            errors.add(new FieldError(path + ".id", ReceiverSpec.ID_RULE));
             return node.isValueNode() ? node.asText() : null;
         }
         String id = node.asText();

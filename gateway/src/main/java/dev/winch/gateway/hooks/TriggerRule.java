@@ -5,20 +5,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.winch.gateway.auth.Cidr;
+import dev.winch.gateway.auth.Digests;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
-import dev.winch.gateway.receiver.Cidr;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -219,7 +217,7 @@ public final class TriggerRule {
         @Override
         public Result evaluate(Input input) {
             String value = parameter.value(input);
-            return value == null ? Result.MISSING : Result.of(constantTimeEquals(value, expected));
+            return value == null ? Result.MISSING : Result.of(Digests.equalTexts(value, expected));
         }
     }
 
@@ -240,19 +238,19 @@ public final class TriggerRule {
             if (presented == null) {
                 return Result.MISSING;
             }
-            byte[] expected = hex(mac(algorithm, key, input.request.body()));
+            byte[] expected = hex(Digests.hmac(algorithm, key, input.request.body()));
             // the tool's ExtractSignatures: a list keeps only the parts that carry the prefix, exactly;
             // one signature loses the prefix if it has it; hex is compared as written, in lower case
             boolean any = false;
             if (presented.indexOf(',') >= 0) {
                 for (String part : presented.split(",", -1)) {
                     if (part.startsWith(prefix)) {
-                        any |= MessageDigest.isEqual(expected, ascii(part.substring(prefix.length())));
+                        any |= Digests.equal(expected, ascii(part.substring(prefix.length())));
                     }
                 }
             } else {
                 String single = presented.startsWith(prefix) ? presented.substring(prefix.length()) : presented;
-                any = MessageDigest.isEqual(expected, ascii(single));
+                any = Digests.equal(expected, ascii(single));
             }
             return any ? Result.TRUE : Result.BAD_SIGNATURE;
         }
@@ -379,8 +377,7 @@ public final class TriggerRule {
                     if (secret == null || parameter == null) {
                         return null;
                     }
-                    return new Signature(parameter, hmac[0], hmac[1],
-                            new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), hmac[0]));
+                    return new Signature(parameter, hmac[0], hmac[1], Digests.hmacKey(hmac[0], secret));
                 }
             }
         }
@@ -487,34 +484,11 @@ public final class TriggerRule {
 
     // ---- helpers ----
 
-    private static byte[] mac(String algorithm, SecretKeySpec key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(key);
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " is part of every JDK", e);
-        }
-    }
-
     private static byte[] hex(byte[] digest) {
         return ascii(HexFormat.of().formatHex(digest));
     }
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Compares digests so that neither where the strings differ nor the expected length shows in the time taken. */
-    private static boolean constantTimeEquals(String actual, String expected) {
-        return MessageDigest.isEqual(sha256(actual), sha256(expected));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -3,15 +3,16 @@ package dev.winch.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.event.Event;
 import dev.winch.common.kafka.EventPublisher;
+import dev.winch.gateway.auth.Authenticator;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import dev.winch.gateway.payload.JsonBodies;
-import dev.winch.gateway.receiver.Authenticator;
+import dev.winch.gateway.plan.EventIds;
+import dev.winch.gateway.plan.TriggerPlan;
+import dev.winch.gateway.plan.TriggerPlanner;
 import dev.winch.gateway.receiver.Receiver;
 import dev.winch.gateway.receiver.ReceiverRegistry;
-import dev.winch.gateway.receiver.TriggerPlan;
-import dev.winch.gateway.receiver.TriggerPlanner;
 import dev.winch.gateway.status.EventStatusStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,9 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class HookHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookHandler.class);
-    /** Headers a sender uses to name one delivery; a retried delivery carries the same value. */
-    private static final List<String> DELIVERY_ID_HEADERS = List.of("x-request-id", "x-github-delivery",
-            "x-delivery-id", "x-harbor-event-id");
 
     private final ReceiverRegistry receivers;
     private final EventPublisher publisher;
@@ -230,23 +226,14 @@ public final class HookHandler implements Handler<RoutingContext> {
         return answer.append('}').toString();
     }
 
-    /**
-     * Event ids: derived from a delivery id (the payload's own, e.g. an alert's, or the sender's header) so a
-     * retried delivery maps to the same id and is recognised downstream; otherwise fresh.
-     */
+    /** The events to write, each with its id (see {@link EventIds}). */
     private List<Event<?>> events(Receiver receiver, HookRequest request, TriggerPlan.Events plan) {
-        Optional<String> header = request.firstHeader(DELIVERY_ID_HEADERS);
+        Optional<String> header = EventIds.deliveryHeader(request);
         URI source = receiver.source();
         List<Event<?>> events = new ArrayList<>();
         for (int i = 0; i < plan.events().size(); i++) {
-            TriggerPlan.Planned planned = plan.events().get(i);
-            String delivery = planned.deliveryId() != null ? planned.deliveryId()
-                    : header.map(h -> plan.events().size() == 1 ? h : h + "#" + planned.data().partitionKey())
-                            .orElse(null);
-            String id = delivery == null ? UUID.randomUUID().toString()
-                    : UUID.nameUUIDFromBytes((receiver.id() + "\n" + delivery).getBytes(StandardCharsets.UTF_8))
-                            .toString();
-            events.add(new Event<>(id, source, clock.instant(), planned.data()));
+            events.add(new Event<>(EventIds.of(receiver.id(), plan, i, header), source, clock.instant(),
+                    plan.events().get(i).data()));
         }
         return events;
     }

@@ -129,7 +129,7 @@ public final class AlertmanagerPayload {
     }
 
     private static Alert alert(FieldReader fields, String groupKey, String at) {
-        JsonNode node = Json.at(fields.root(), at);
+        JsonNode node = JsonPaths.at(fields.root(), at);
         if (node == null || !node.isObject()) {
             fields.error(at, "must be an object");
             return null;
@@ -162,7 +162,7 @@ public final class AlertmanagerPayload {
     private static Map<String, String> stringMap(FieldReader fields, String path, boolean required) {
         JsonNode node = fields.optionalObject(path);
         if (node == null) {
-            if (Json.at(fields.root(), path) != null) {
+            if (JsonPaths.at(fields.root(), path) != null) {
                 return null;
             }
             if (required) {
@@ -177,7 +177,7 @@ public final class AlertmanagerPayload {
             if (entry.getValue().isTextual()) {
                 values.put(entry.getKey(), entry.getValue().asText());
             } else {
-                fields.error(path + "." + entry.getKey(), "must be a string, got " + Json.describe(entry.getValue()));
+                fields.error(path + "." + entry.getKey(), "must be a string, got " + JsonPaths.describe(entry.getValue()));
             }
         }
         return values;

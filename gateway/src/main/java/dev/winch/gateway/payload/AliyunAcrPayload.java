@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,16 +62,16 @@ public final class AliyunAcrPayload implements RegistryPayload {
             fields.error("repository.region", "is not a valid region id");
         }
         String path = fields.requiredText("repository.repo_full_name");
-        if (path != null && !ImageNames.isPath(path)) {
+        if (path != null && !ImageReference.isPath(path)) {
             fields.error("repository.repo_full_name", "is not a valid repository name");
         }
         String repository = null;
         if (!fields.hasErrors()) {
             repository = hostPrefix + "." + region + ".aliyuncs.com/" + path;
-            if (!ImageNames.isRepository(repository)) {
+            if (!PushedImage.isRepository(repository)) {
                 // Region and path are valid, so only the length can be wrong.
                 fields.error("repository.repo_full_name", "makes a repository name longer than "
-                        + ImageNames.MAX_REPOSITORY_LENGTH + " characters");
+                        + ImageReference.MAX_NAME_LENGTH + " characters");
             }
         }
         fields.throwIfAny("not a usable Aliyun Container Registry push payload");
@@ -94,10 +95,10 @@ public final class AliyunAcrPayload implements RegistryPayload {
     }
 
     private static String digest(JsonNode body) {
-        JsonNode node = Json.at(body, "push_data.digest");
+        JsonNode node = JsonPaths.at(body, "push_data.digest");
         if (node == null || !node.isTextual()) {
             return null;
         }
-        return ImageNames.digestOrNull(WHITESPACE.matcher(node.asText()).replaceAll(""));
+        return PushedImage.digestOrNull(WHITESPACE.matcher(node.asText()).replaceAll(""));
     }
 }

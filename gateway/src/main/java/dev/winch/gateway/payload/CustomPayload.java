@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -55,12 +56,13 @@ public final class CustomPayload implements RegistryPayload {
                 && fields.isPresent("repository.repo_name");
         String repository = minimal ? minimalRepository(fields) : customRepository(fields);
         fields.throwIfAny("not a usable custom push payload");
-        return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
+        String pusher = JsonPaths.text(body, "push_data", "pusher");
+        return List.of(new PushedImage(repository, tag, null, pusher, FORMAT, null));
     }
 
     private static String minimalRepository(FieldReader fields) {
         String repository = fields.requiredText("repository.repo_name");
-        if (repository != null && !ImageNames.isRepository(repository)) {
+        if (repository != null && !PushedImage.isRepository(repository)) {
             fields.error("repository.repo_name", "is not a valid repository name");
             return null;
         }
@@ -70,12 +72,12 @@ public final class CustomPayload implements RegistryPayload {
     private static String customRepository(FieldReader fields) {
         String registry = registry(fields);
         String namespace = fields.requiredText("repository.namespace");
-        if (namespace != null && !ImageNames.isPath(namespace)) {
+        if (namespace != null && !ImageReference.isPath(namespace)) {
             fields.error("repository.namespace", "is not a valid repository namespace");
             namespace = null;
         }
         String name = fields.requiredText("repository.name");
-        if (name != null && !ImageNames.isPath(name)) {
+        if (name != null && !ImageReference.isPath(name)) {
             fields.error("repository.name", "is not a valid repository name");
             name = null;
         }
@@ -83,9 +85,9 @@ public final class CustomPayload implements RegistryPayload {
             return null;
         }
         String repository = (registry == null ? "" : registry + "/") + namespace + "/" + name;
-        if (!ImageNames.isRepository(repository)) {
+        if (!PushedImage.isRepository(repository)) {
             fields.error("repository.name", "makes a repository name longer than "
-                    + ImageNames.MAX_REPOSITORY_LENGTH + " characters");
+                    + ImageReference.MAX_NAME_LENGTH + " characters");
             return null;
         }
         return repository;
@@ -106,7 +108,8 @@ public final class CustomPayload implements RegistryPayload {
         }
         int slash = registry.indexOf('/');
         String host = slash < 0 ? registry : registry.substring(0, slash);
-        if (!ImageNames.isRegistryHost(host) || (slash >= 0 && !ImageNames.isPath(registry.substring(slash + 1)))) {
+        boolean path = slash < 0 || ImageReference.isPath(registry.substring(slash + 1));
+        if (!PushedImage.isRegistryHost(host) || !path) {
             fields.error("repository.repo_url", "is not a registry host (with an optional path)");
             return null;
         }

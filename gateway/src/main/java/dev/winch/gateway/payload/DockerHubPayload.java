@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.List;
 
 /**
@@ -41,10 +42,11 @@ public final class DockerHubPayload implements RegistryPayload {
                 fields.error("repository.repo_name", "is required");
             }
         }
-        if (repository != null && !ImageNames.isRepository(repository)) {
+        if (repository != null && !PushedImage.isRepository(repository)) {
             fields.error("repository.repo_name", "is not a valid repository name");
         }
         fields.throwIfAny("not a usable Docker Hub push payload");
-        return List.of(new PushedImage(repository, tag, null, Json.text(body, "push_data", "pusher"), FORMAT, null));
+        String pusher = JsonPaths.text(body, "push_data", "pusher");
+        return List.of(new PushedImage(repository, tag, null, pusher, FORMAT, null));
     }
 }

@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -63,28 +64,28 @@ public final class HarborPayload implements RegistryPayload {
             return List.of();
         }
         String path = fields.requiredText("event_data.repository.repo_full_name");
-        if (path != null && !ImageNames.isPath(path)) {
+        if (path != null && !ImageReference.isPath(path)) {
             fields.error("event_data.repository.repo_full_name", "is not a valid repository name");
             path = null;
         }
         JsonNode resources = fields.requiredArray("event_data.resources");
-        String occurAt = Json.text(body, "occur_at");
-        String operator = Json.text(body, "operator");
+        String occurAt = JsonPaths.text(body, "occur_at");
+        String operator = JsonPaths.text(body, "operator");
 
         List<PushedImage> images = new ArrayList<>();
         for (int i = 0; resources != null && i < resources.size(); i++) {
             String at = "event_data.resources[" + i + "]";
             if (!resources.get(i).isObject()) {
-                fields.error(at, "must be an object, got " + Json.describe(resources.get(i)));
+                fields.error(at, "must be an object, got " + JsonPaths.describe(resources.get(i)));
                 continue;
             }
-            String rawDigest = Json.text(resources.get(i), "digest");
-            String digest = ImageNames.digestOrNull(rawDigest);
+            String rawDigest = JsonPaths.text(resources.get(i), "digest");
+            String digest = PushedImage.digestOrNull(rawDigest);
             String tag = fields.optionalText(at + ".tag");
-            if (tag == null || tag.equals(rawDigest) || ImageNames.isDigest(tag)) {
+            if (tag == null || tag.equals(rawDigest) || ImageReference.isDigest(tag)) {
                 continue;
             }
-            if (!ImageNames.isTag(tag)) {
+            if (!ImageReference.isTag(tag)) {
                 fields.error(at + ".tag", "is not a valid image tag");
                 continue;
             }
@@ -93,9 +94,9 @@ public final class HarborPayload implements RegistryPayload {
                 continue;
             }
             String repository = host + "/" + path;
-            if (!ImageNames.isRepository(repository)) {
+            if (!PushedImage.isRepository(repository)) {
                 fields.error("event_data.repository.repo_full_name", "makes a repository name longer than "
-                        + ImageNames.MAX_REPOSITORY_LENGTH + " characters");
+                        + ImageReference.MAX_NAME_LENGTH + " characters");
                 continue;
             }
             String deliveryId = occurAt == null ? null
@@ -115,7 +116,7 @@ public final class HarborPayload implements RegistryPayload {
         String withoutScheme = url.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", "");
         int slash = withoutScheme.indexOf('/');
         String host = slash < 0 ? withoutScheme : withoutScheme.substring(0, slash);
-        if (!ImageNames.isRegistryHost(host)) {
+        if (!PushedImage.isRegistryHost(host)) {
             fields.error(path, "does not start with a registry host");
             return null;
         }

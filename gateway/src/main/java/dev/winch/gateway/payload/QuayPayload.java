@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class QuayPayload implements RegistryPayload {
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         String repository = fields.requiredText("docker_url");
-        if (repository != null && !ImageNames.isRepository(repository)) {
+        if (repository != null && !PushedImage.isRepository(repository)) {
             fields.error("docker_url", "is not a valid repository name");
             repository = null;
         }
@@ -54,12 +55,12 @@ public final class QuayPayload implements RegistryPayload {
     }
 
     private static List<String> tags(FieldReader fields) {
-        JsonNode updated = Json.at(fields.root(), "updated_tags");
+        JsonNode updated = JsonPaths.at(fields.root(), "updated_tags");
         List<String> tags = new ArrayList<>();
         if (updated != null && updated.isObject()) {
             for (Iterator<String> names = updated.fieldNames(); names.hasNext(); ) {
                 String tag = names.next();
-                if (ImageNames.isTag(tag)) {
+                if (ImageReference.isTag(tag)) {
                     tags.add(tag);
                 } else {
                     fields.error("updated_tags." + tag, "is not a valid image tag");

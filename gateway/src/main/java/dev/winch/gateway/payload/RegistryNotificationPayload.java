@@ -1,6 +1,7 @@
 package dev.winch.gateway.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,17 +68,17 @@ public final class RegistryNotificationPayload implements RegistryPayload {
         for (int i = 0; events != null && i < events.size(); i++) {
             JsonNode event = events.get(i);
             String at = "events[" + i + "]";
-            if (!"push".equals(Json.text(event, "action")) || !fields.isPresent(at + ".target.tag")) {
+            if (!"push".equals(JsonPaths.text(event, "action")) || !fields.isPresent(at + ".target.tag")) {
                 continue;
             }
             String tag = fields.tag(at + ".target.tag");
             String path = fields.requiredText(at + ".target.repository");
-            if (path != null && !ImageNames.isPath(path)) {
+            if (path != null && !ImageReference.isPath(path)) {
                 fields.error(at + ".target.repository", "is not a valid repository name");
                 path = null;
             }
             String host = fields.requiredText(at + ".request.host");
-            if (host != null && !ImageNames.isRegistryHost(host)) {
+            if (host != null && !PushedImage.isRegistryHost(host)) {
                 fields.error(at + ".request.host", "is not a registry host");
                 host = null;
             }
@@ -85,13 +86,14 @@ public final class RegistryNotificationPayload implements RegistryPayload {
                 continue;
             }
             String repository = host + "/" + path;
-            if (!ImageNames.isRepository(repository)) {
+            if (!PushedImage.isRepository(repository)) {
                 fields.error(at + ".target.repository", "makes a repository name longer than "
-                        + ImageNames.MAX_REPOSITORY_LENGTH + " characters");
+                        + ImageReference.MAX_NAME_LENGTH + " characters");
                 continue;
             }
-            images.add(new PushedImage(repository, tag, ImageNames.digestOrNull(Json.text(event, "target", "digest")),
-                    Json.text(event, "actor", "name"), FORMAT, Json.text(event, "id")));
+            String digest = PushedImage.digestOrNull(JsonPaths.text(event, "target", "digest"));
+            images.add(new PushedImage(repository, tag, digest, JsonPaths.text(event, "actor", "name"), FORMAT,
+                    JsonPaths.text(event, "id")));
         }
         fields.throwIfAny("not a usable registry notification envelope");
         return List.copyOf(images);

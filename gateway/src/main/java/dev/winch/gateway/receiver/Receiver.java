@@ -1,5 +1,7 @@
 package dev.winch.gateway.receiver;
 
+import dev.winch.gateway.auth.Cidr;
+import dev.winch.gateway.auth.Tokens;
 import dev.winch.gateway.hooks.TriggerRule;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import java.time.Clock;
@@ -21,7 +23,7 @@ public final class Receiver {
     private final TriggerRule triggerRule;
     private final TokenBucket bucket;
 
-    Receiver(ReceiverSpec spec, ReceiverSpec.RateLimit defaultLimit, Clock clock) {
+    public Receiver(ReceiverSpec spec, ReceiverSpec.RateLimit defaultLimit, Clock clock) {
         this.spec = spec;
         this.source = java.net.URI.create(SOURCE_PREFIX + spec.id());
         this.idAsJson = io.vertx.core.json.Json.encode(spec.id());
@@ -60,11 +62,11 @@ public final class Receiver {
     }
 
     /** The compiled trigger rule of a receiver from a hooks file, else null. */
-    TriggerRule triggerRule() {
+    public TriggerRule triggerRule() {
         return triggerRule;
     }
 
-    List<Cidr> allowed() {
+    public List<Cidr> allowed() {
         return allowed;
     }
 

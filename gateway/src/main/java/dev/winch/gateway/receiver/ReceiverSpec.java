@@ -30,6 +30,35 @@ public record ReceiverSpec(
         Instant createdAt,
         Instant updatedAt) {
 
+    /** What a receiver id may be, as the answer to a bad one says it: ids are URL path segments and Kafka keys. */
+    public static final String ID_RULE = "letters, digits, '.', '_' or '-', at most 127 characters";
+    private static final int ID_MAX_LENGTH = 127;
+
+    /**
+     * Whether {@code id} is a receiver id ({@link #ID_RULE}; the first character not a separator), for receivers
+     * made by the admin API and hooks files.
+     */
+    public static boolean isId(String id) {
+        if (id == null || id.isEmpty() || id.length() > ID_MAX_LENGTH || !isAlphanumeric(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < id.length(); i++) {
+            if (!isIdCharacter(id.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A character of a receiver id; the hook path is read without decoding only when made of these. */
+    public static boolean isIdCharacter(char c) {
+        return isAlphanumeric(c) || c == '-' || c == '_' || c == '.';
+    }
+
+    private static boolean isAlphanumeric(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
     /** What a receiver does when triggered (the Rancher 1.x receiver types, plus the seed 001 hook). */
     public enum Kind {
         SCALE_SERVICE("scaleService"),

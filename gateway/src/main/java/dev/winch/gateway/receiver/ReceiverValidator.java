@@ -1,7 +1,11 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.image.ImageReference;
 import dev.winch.common.image.TagPolicy;
+import dev.winch.gateway.auth.Cidr;
+import dev.winch.gateway.auth.Tokens;
+import dev.winch.gateway.payload.FieldReader;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.receiver.ReceiverSpec.Auth;
@@ -24,7 +28,6 @@ import java.util.UUID;
  */
 public final class ReceiverValidator {
 
-    static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,126}";
     private static final Set<String> ACTIONS = Set.of("up", "down");
     private static final Set<String> ON_RESOLVED = Set.of("ignore", "up", "down");
     private static final Set<String> TOP_LEVEL = Set.of("id", "name", "kind", "token", "hmacSecret",
@@ -45,7 +48,7 @@ public final class ReceiverValidator {
      */
     public static Validated validate(JsonNode input, String pathId, ReceiverSpec existing, String origin, Instant now)
             throws InvalidPayloadException {
-        Fields f = new Fields();
+        FieldReader f = new FieldReader();
         if (input == null || !input.isObject()) {
             f.error("$", "must be a JSON object");
             f.throwIfAny("invalid receiver");
@@ -64,8 +67,8 @@ public final class ReceiverValidator {
         }
         if (id == null) {
             id = UUID.randomUUID().toString();
-        } else if (!id.matches(ID_PATTERN)) {
-            f.error("id", "letters, digits, '.', '_' or '-', at most 127 characters");
+        } else if (!ReceiverSpec.isId(id)) {
+            f.error("id", ReceiverSpec.ID_RULE);
         }
         String name = f.text(input, "", "name", false);
         if (name != null && name.length() > 200) {
@@ -134,7 +137,7 @@ public final class ReceiverValidator {
         return new Validated(spec, clearToken);
     }
 
-    private static ReceiverSpec.ScaleService scaleService(Fields f, JsonNode input) {
+    private static ReceiverSpec.ScaleService scaleService(FieldReader f, JsonNode input) {
         String p = "scaleService.";
         JsonNode s = f.object(input, "", "scaleService", true);
         if (s == null) {
@@ -163,7 +166,7 @@ public final class ReceiverValidator {
                 min, max, cooldown, onResolved);
     }
 
-    private static ReceiverSpec.ScaleHost scaleHost(Fields f, JsonNode input) {
+    private static ReceiverSpec.ScaleHost scaleHost(FieldReader f, JsonNode input) {
         String p = "scaleHost.";
         JsonNode s = f.object(input, "", "scaleHost", true);
         if (s == null) {
@@ -182,7 +185,7 @@ public final class ReceiverValidator {
         return new ReceiverSpec.ScaleHost(selector, action, amount, min, max, deleteOption, onResolved);
     }
 
-    private static ReceiverSpec.ServiceUpgrade serviceUpgrade(Fields f, JsonNode input) {
+    private static ReceiverSpec.ServiceUpgrade serviceUpgrade(FieldReader f, JsonNode input) {
         String p = "serviceUpgrade.";
         JsonNode s = f.object(input, "", "serviceUpgrade", true);
         if (s == null) {
@@ -191,7 +194,7 @@ public final class ReceiverValidator {
         String tagPolicy = tagPolicy(f, s, p);
         boolean exact = tagPolicy == null || tagPolicy.strip().equalsIgnoreCase("exact");
         String tag = f.text(s, p, "tag", exact);
-        if (tag != null && !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+        if (tag != null && !ImageReference.isTag(tag)) {
             f.error(p + "tag", "is not a valid image tag");
         }
         Map<String, String> selector = f.labels(s, p, "serviceSelector", true);
@@ -209,7 +212,7 @@ public final class ReceiverValidator {
     }
 
     /** The tag policy as {@link TagPolicy} reads it, or null for the default ({@code exact}). */
-    private static String tagPolicy(Fields f, JsonNode s, String p) {
+    private static String tagPolicy(FieldReader f, JsonNode s, String p) {
         String policy = f.text(s, p, "tagPolicy", false);
         if (policy != null) {
             try {
@@ -221,7 +224,7 @@ public final class ReceiverValidator {
         return policy;
     }
 
-    private static ReceiverSpec.Redeploy redeploy(Fields f, JsonNode input) {
+    private static ReceiverSpec.Redeploy redeploy(FieldReader f, JsonNode input) {
         String p = "redeploy.";
         JsonNode s = f.object(input, "", "redeploy", false);
         if (s == null) {
@@ -246,7 +249,7 @@ public final class ReceiverValidator {
                 f.bool(s, p, "rollbackOnFailure", false));
     }
 
-    private static String namespace(Fields f, JsonNode s, String p) {
+    private static String namespace(FieldReader f, JsonNode s, String p) {
         String namespace = f.text(s, p, "namespace", true);
         if (namespace != null) {
             TargetNames.namespace(f, p + "namespace", namespace);

@@ -2,31 +2,32 @@ package dev.winch.gateway.receiver;
 
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.kubernetes.KubernetesNames;
+import dev.winch.gateway.payload.FieldReader;
 import java.util.Set;
 
 /**
  * The one place where the gateway checks the Kubernetes names a request or a receiver names: the admin API and
- * receivers files (through {@link ReceiverValidator}) and trigger URLs (through {@link TriggerPlanner}) apply the
+ * receivers files (through {@link ReceiverValidator}) and trigger URLs (through {@link dev.winch.gateway.plan.TriggerPlanner}) apply the
  * same rules ({@link KubernetesNames}, {@link WorkloadRef#parse}) and the same allowed kinds, so a target refused in
  * a receiver is refused in a URL too.
  */
-final class TargetNames {
+public final class TargetNames {
 
     /** What the scaler changes the replicas of. */
-    static final Set<String> SCALABLE_KINDS = Set.of("deployment", "statefulset");
+    public static final Set<String> SCALABLE_KINDS = Set.of("deployment", "statefulset");
     /** What the upgrader sets images on; a ReplicaSet belongs to its Deployment, which would undo the change. */
-    static final Set<String> UPGRADABLE_KINDS = Set.of("deployment", "statefulset", "daemonset");
+    public static final Set<String> UPGRADABLE_KINDS = Set.of("deployment", "statefulset", "daemonset");
 
     private TargetNames() {
     }
 
     /** A namespace: a DNS-1123 label. False (and the error recorded) when it is not one. */
-    static boolean namespace(Fields f, String field, String namespace) {
+    public static boolean namespace(FieldReader f, String field, String namespace) {
         return label(f, field, namespace, "is not a valid namespace name: ");
     }
 
     /** A container name: a DNS-1123 label. */
-    static boolean container(Fields f, String field, String container) {
+    public static boolean container(FieldReader f, String field, String container) {
         return label(f, field, container, "is not a valid container name: ");
     }
 
@@ -35,7 +36,8 @@ final class TargetNames {
      * recorded) when it is not one. The namespace is checked on its own field, so the reference is made in it only
      * when that is valid.
      */
-    static WorkloadRef workload(Fields f, String field, String namespace, String kindSlashName, Set<String> kinds) {
+    public static WorkloadRef workload(FieldReader f, String field, String namespace, String kindSlashName,
+            Set<String> kinds) {
         WorkloadRef ref;
         try {
             ref = WorkloadRef.parse(namespace != null && KubernetesNames.isDns1123Label(namespace) ? namespace
@@ -61,7 +63,7 @@ final class TargetNames {
         return "workload kind must be one of " + kinds.stream().sorted().toList() + ", got '" + kind + "'";
     }
 
-    private static boolean label(Fields f, String field, String value, String message) {
+    private static boolean label(FieldReader f, String field, String value, String message) {
         var problem = KubernetesNames.dns1123LabelProblem(value);
         problem.ifPresent(p -> f.error(field, message + p));
         return problem.isEmpty();

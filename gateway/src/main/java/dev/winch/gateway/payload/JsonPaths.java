@@ -3,10 +3,13 @@ package dev.winch.gateway.payload;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
-/** Small helpers for reading optional fields out of webhook bodies. */
-final class Json {
+/**
+ * Reads out of webhook bodies by field path ({@code event_data.resources[0].tag}): the node at a path, an optional
+ * text, a node's type as an error message names it.
+ */
+final class JsonPaths {
 
-    private Json() {
+    private JsonPaths() {
     }
 
     /**

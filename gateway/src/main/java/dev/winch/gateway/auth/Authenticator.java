@@ -1,17 +1,13 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.gateway.hooks.TriggerRule;
 import dev.winch.gateway.payload.HookRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.winch.gateway.receiver.Receiver;
+import dev.winch.gateway.receiver.ReceiverSpec;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decides whether a request may trigger a receiver. Every configured check must pass: the token, the HMAC
@@ -71,23 +67,13 @@ public final class Authenticator {
         if (given.regionMatches(true, 0, "sha256=", 0, 7)) {
             given = given.substring(7);
         }
-        byte[] expected = hmacSha256(secret, request.body());
+        byte[] expected = Digests.hmac(Digests.HMAC_SHA256, secret, request.body());
         byte[] presented;
         try {
             presented = HexFormat.of().parseHex(given.toLowerCase());
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(expected, presented);
-    }
-
-    static byte[] hmacSha256(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Digests.equal(expected, presented);
     }
 }

@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

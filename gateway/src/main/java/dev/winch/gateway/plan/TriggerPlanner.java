@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.winch.common.event.HostScaleRequested;
@@ -9,12 +9,15 @@ import dev.winch.common.event.WinchEvent;
 import dev.winch.common.event.WorkloadRef;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.payload.AlertmanagerPayload;
+import dev.winch.gateway.payload.FieldReader;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
 import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.payload.PushedImage;
 import dev.winch.gateway.payload.RegistryPayload;
+import dev.winch.gateway.receiver.ReceiverSpec;
+import dev.winch.gateway.receiver.TargetNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -135,7 +138,7 @@ public final class TriggerPlanner {
     private static TriggerPlan redeploy(ReceiverSpec receiver, HookRequest request, JsonNode body)
             throws InvalidPayloadException {
         ReceiverSpec.Redeploy r = receiver.redeploy();
-        Fields f = new Fields();
+        FieldReader f = new FieldReader();
         String namespace = pinned(r.namespace(), request, "ns", f);
         String workload = pinned(r.workload(), request, "workload", f);
         String container = pinned(r.container(), request, "container", f);
@@ -177,7 +180,7 @@ public final class TriggerPlanner {
     }
 
     /** The receiver's value when it pins one (the URL may repeat it, not change it), else the URL's. */
-    private static String pinned(String configured, HookRequest request, String param, Fields f) {
+    private static String pinned(String configured, HookRequest request, String param, FieldReader f) {
         String given = request.queryParam(param).orElse(null);
         if (configured != null) {
             if (given != null && !given.equals(configured)) {

@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

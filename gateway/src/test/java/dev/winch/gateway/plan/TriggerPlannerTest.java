@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.plan;
 
 import static dev.winch.gateway.Samples.json;
 import static dev.winch.gateway.Samples.lenient;
@@ -15,6 +15,8 @@ import dev.winch.common.event.WorkloadRef;
 import dev.winch.gateway.payload.HookRequest;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.receiver.ReceiverSpec;
+import dev.winch.gateway.receiver.ReceiverValidator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,6 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -22,12 +20,7 @@ public final class Tokens {
     }
 
     public static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Digests.sha256Hex(token);
     }
 
     /** Whether {@code presented} hashes to {@code expectedSha256}; the time taken does not depend on where they differ. */
@@ -35,7 +28,7 @@ public final class Tokens {
         if (expectedSha256 == null || presented == null) {
             return false;
         }
-        return MessageDigest.isEqual(expectedSha256.getBytes(StandardCharsets.US_ASCII),
+        return Digests.equal(expectedSha256.getBytes(StandardCharsets.US_ASCII),
                 sha256(presented).getBytes(StandardCharsets.US_ASCII));
     }
 }

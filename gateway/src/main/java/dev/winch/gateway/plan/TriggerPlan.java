@@ -1,4 +1,4 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.plan;
 
 import dev.winch.common.event.WinchEvent;
 import java.util.List;

@@ -1,8 +1,10 @@
-package dev.winch.gateway.receiver;
+package dev.winch.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.gateway.payload.HookRequest;
+import dev.winch.gateway.receiver.Receiver;
+import dev.winch.gateway.receiver.ReceiverSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ class AuthenticatorTest {
     }
 
     static String signature(String secret, String body) {
-        return "sha256=" + HexFormat.of().formatHex(Authenticator.hmacSha256(secret,
+        return "sha256=" + HexFormat.of().formatHex(Digests.hmac(Digests.HMAC_SHA256, secret,
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
