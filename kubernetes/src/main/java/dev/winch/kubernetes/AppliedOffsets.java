@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The highest Kafka offset applied to a Kubernetes object, per partition it was read from, kept in one annotation
- * written in the same update as the change itself: {@code {"winch.service.scale/3": 1234}}.
+ * written in the same update as the change itself: {@code {"winch.service.scale/3@Tq2xXk9yRlyU4i9sqAbdBw": 1234}}
+ * (topic, partition and the topic's Kafka id, which changes when the topic is created again).
  *
  * <p>A worker reads a partition in order and commits after acting, so a record of that partition at or below the
  * recorded offset was already decided on the object: when it comes again (a restart before the commit, a
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * within a topic, so an entry says nothing about any other partition: a record from a partition without an entry
  * (the topic got more partitions and the key moved) is judged by the event ids ({@link AppliedEvents}) alone.
  *
- * <p>An entry name is {@code topic/partition}, optionally followed by a qualifier the worker chooses (the record
+ * <p>An entry name is {@code topic/partition@topicId} ({@code topic/partition} when the id was not known),
+ * optionally followed by a qualifier the worker chooses (the record
  * key, when records of several keys of one partition act on the same object). Values only grow.
  */
 public final class AppliedOffsets {

@@ -164,8 +164,11 @@ class ScalerServiceIT {
         assertThat(burst).allSatisfy(e -> assertThat(fixture.results().of(e.id())).hasSize(1));
         assertThat(scaler.runtime().registry().find("winch_scaler_writes_total").counter().count())
                 .isLessThanOrEqualTo(10);
-        assertThat(AppliedOffsets.read(web().getMetadata().getAnnotations()))
-                .containsKey("winch.service.scale/" + ScalerFixture.partitionOf("demo/deployment/web"));
+        // topic/partition@topicId: the topic's id names which life of the topic the offset belongs to
+        assertThat(AppliedOffsets.read(web().getMetadata().getAnnotations())).hasSize(1).hasKeySatisfying(
+                new org.assertj.core.api.Condition<>(key -> key.matches("winch\\.service\\.scale/"
+                        + ScalerFixture.partitionOf("demo/deployment/web") + "@[A-Za-z0-9_-]{22}"),
+                        "an entry of the partition with its topic id"));
     }
 
     @Test

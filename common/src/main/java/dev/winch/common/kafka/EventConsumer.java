@@ -25,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -61,6 +64,7 @@ public final class EventConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration TOPIC_ID_TIMEOUT = Duration.ofSeconds(5);
 
     /** How a consumer is run. */
     public record Settings(
@@ -100,6 +104,8 @@ public final class EventConsumer {
     private final Vertx vertx;
     private final Settings settings;
     private final Map<String, Object> kafkaConfig;
+    /** Kafka's id of each subscribed topic, learnt on the poll thread at every assignment. */
+    private final Map<String, String> topicIds = new ConcurrentHashMap<>();
     private final EventCodec codec;
     private final BatchEventHandler handler;
     private final EventPublisher deadLetters;
@@ -235,6 +241,39 @@ public final class EventConsumer {
         }
     }
 
+    /**
+     * Asks the cluster for the ids of the assigned partitions' topics, at every assignment (a topic deleted and
+     * created again gets a new id). On the poll thread, bounded: a worker that records offsets names the topic id
+     * with them, so offsets of a topic's former life are never taken for this one's. When the ids cannot be had,
+     * the positions carry none and such a worker falls back to what it records without them.
+     */
+    private void learnTopicIds(Collection<TopicPartition> partitions) {
+        Set<String> topics = new HashSet<>();
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, Object> adminConfig = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key) && !key.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
+                adminConfig.put(key, value);
+            }
+        });
+        try (Admin admin = Admin.create(adminConfig)) {
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                    .get(TOPIC_ID_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            described.forEach((topic, description) -> topicIds.put(topic, description.topicId().toString()));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            topics.forEach(topicIds::remove);
+            LOG.atWarn().addKeyValue("group", settings.groupId())
+                    .log("Could not learn the ids of topics {}: {}; their records carry no topic id", topics,
+                            e.toString());
+        }
+    }
+
     /** Shutdown: take no more records, let in-flight ones finish (bounded), commit them. */
     private void drain(KafkaConsumer<String, byte[]> c) {
         c.pause(c.assignment());
@@ -329,6 +368,7 @@ public final class EventConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            learnTopicIds(partitions);
             assigned.addAll(partitions);
             LOG.atInfo().addKeyValue("group", settings.groupId()).log("Assigned {}", partitions);
         }
@@ -436,7 +476,8 @@ public final class EventConsumer {
         Future<Void> handled;
         try {
             List<RecordPosition> positions = records.stream()
-                    .map(r -> new RecordPosition(r.topic(), r.partition(), r.offset())).toList();
+                    .map(r -> new RecordPosition(r.topic(), topicIds.get(r.topic()), r.partition(), r.offset()))
+                    .toList();
             handled = Objects.requireNonNull(handler.handle(events, positions), "handler returned null");
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);

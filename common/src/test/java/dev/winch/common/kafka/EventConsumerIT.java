@@ -292,6 +292,28 @@ class EventConsumerIT {
     // ------------------------------------------------------------------ (g) backpressure
 
     @Test
+    void givesEachRecordItsPositionWithTheTopicsIdAsKafkaKnowsIt() throws Exception {
+        broker.createTopic(topic, 1);
+        publishAll(List.of(scale("first", "web"), scale("second", "web")));
+        List<RecordPosition> seen = new CopyOnWriteArrayList<>();
+        EventConsumer consumer = EventConsumer.batching(vertx,
+                new EventConsumer.Settings(List.of(topic), group, 16, 3, BACKOFF, BACKOFF_MAX, 10, false),
+                KafkaSettings.consumer(broker.bootstrapServers(), group, group + "-batching"), codec,
+                (events, positions) -> {
+                    seen.addAll(positions);
+                    return Future.succeededFuture();
+                }, publisher, registry);
+        consumers.add(consumer);
+        consumer.start().await(10, TimeUnit.SECONDS);
+
+        String topicId = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).topicId().toString();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(seen).containsExactly(
+                new RecordPosition(topic, topicId, 0, 0), new RecordPosition(topic, topicId, 0, 1)));
+        assertThat(seen.get(0).partitionEntry()).isEqualTo(topic + "/0@" + topicId);
+    }
+
+    @Test
     void handlesEachPartitionInItsOwnLaneAtTheSameTime() throws Exception {
         int partitions = 3;
         broker.createTopic(topic, partitions);

@@ -120,14 +120,15 @@ public record ScalePlan(String target, int from, int to, List<ScaleStep> steps, 
 
     /**
      * The name under which the offsets of {@code position}'s partition are recorded on {@code target}:
-     * {@code topic/partition} for a request naming the workload, followed by the record key for a request that
-     * picked it by selector. A partition carries many keys, and two keys of one partition that act on the same
+     * {@code topic/partition@topicId} for a request naming the workload (the topic id, so offsets of a topic that was
+     * deleted and created again, or of another Kafka cluster, never match this one's), followed by the record key
+     * for a request that picked it by selector. A partition carries many keys, and two keys of one partition that act on the same
      * workload (its own name and a selector, or two selectors) are folded in separate plans: one of them may have
      * been written while the other failed, so the offset one recorded must not make the other's records look
      * decided.
      */
     public static String offsetEntry(RecordPosition position, String recordKey, String target) {
-        return recordKey.equals(target) ? position.topicPartition() : position.topicPartition() + " " + recordKey;
+        return recordKey.equals(target) ? position.partitionEntry() : position.partitionEntry() + " " + recordKey;
     }
 
     private static ScaleStep redelivered(String target, Event<ServiceScaleRequested> event, RecordPosition position,

@@ -373,6 +373,24 @@ class ScalePlanTest {
     }
 
     @Test
+    void doesNotTakeOffsetsOfAnEarlierLifeOfTheTopicForThisOnes() {
+        // The topic was deleted and created again (or Kafka was replaced): offsets start at 0 under a new topic id,
+        // while the workload still carries what the old topic's records reached.
+        Map<String, String> decided = offsets("{\"winch.service.scale/3@old-topic-id\": 1234}");
+
+        ScalePlan plan = plan(2, decided, List.of(up("first", 1, 1, 9), up("again", 1, 1, 9)),
+                List.of(new RecordPosition(Topics.SERVICE_SCALE, "new-topic-id", 3, 0),
+                        new RecordPosition(Topics.SERVICE_SCALE, "old-topic-id", 3, 1234)));
+
+        assertThat(plan.steps()).extracting(ScaleStep::decision)
+                .containsExactly(Decision.SCALED, Decision.DUPLICATE);
+        assertThat(plan.to()).isEqualTo(3);
+        assertThat(AppliedOffsets.read(plan.annotations(decided))).containsExactly(
+                Map.entry("winch.service.scale/3@new-topic-id", 0L),
+                Map.entry("winch.service.scale/3@old-topic-id", 1234L));
+    }
+
+    @Test
     void doesNotTakeALowerOffsetOfAnotherPartitionAsARedelivery() {
         // The topic got more partitions: the workload's key moved from partition 3 to partition 1.
         Map<String, String> decided = offsets("{\"winch.service.scale/3\": 1234}");
