@@ -350,7 +350,14 @@ public final class KubernetesNodeDrainer implements NodeDrainer {
             } else {
                 LOG.warn("event {}: Node {} left cordoned: {}", eventId, node, text);
             }
-            return blocking.run(() -> annotateBlocked(text)).map(report);
+            // The report is what the caller needs; an annotation that could not be written is only logged.
+            return blocking.run(() -> annotateBlocked(text))
+                    .recover(error -> {
+                        LOG.warn("event {}: Node {}: could not update its drain-blocked annotation: {}", eventId,
+                                node, error.toString());
+                        return Future.succeededFuture();
+                    })
+                    .map(report);
         }
 
         /** Blocking. */

@@ -93,7 +93,14 @@ public final class ProcessExecRunner implements ExecRunner {
                 CompletableFuture.runAsync(() -> stdout.readAll(process.getInputStream()), IO),
                 CompletableFuture.runAsync(() -> stderr.readAll(process.getErrorStream()), IO));
 
-        boolean exited = process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        boolean exited;
+        try {
+            exited = process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            // The service is shutting down: the process must not outlive the wait for it.
+            destroyTree(process);
+            throw e;
+        }
         if (!exited) {
             destroyTree(process);
         }
