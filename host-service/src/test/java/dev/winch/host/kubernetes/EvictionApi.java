@@ -36,16 +36,17 @@ import java.util.regex.Pattern;
 /**
  * The fabric8 mock server in CRUD mode, plus the two things a drain needs that it does not serve as an API server
  * does: the Eviction API ({@code POST .../pods/{name}/eviction}) with a PodDisruptionBudget the test controls, and
- * the {@code spec.nodeName} field selector on pod lists.
+ * the {@code spec.nodeName} field selector on pod lists (the mock server answers such a list with no pods at all,
+ * so on the plain mock server a drain finds nothing to evict).
  *
  * <p>An eviction is answered as kube-apiserver answers it: 404 with a NotFound Status when the pod does not exist,
  * 409 when the eviction's uid precondition names another pod, 429 with the TooManyRequests Status and the budget
  * as its cause while the test's budget allows no disruption of that pod, else the pod is deleted and the answer is
  * 201 with a Success Status.
  */
-final class EvictionApi implements AutoCloseable {
+public final class EvictionApi implements AutoCloseable {
 
-    static final String BUDGET_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
+    public static final String BUDGET_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private static final Pattern EVICTION = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction");
@@ -65,7 +66,7 @@ final class EvictionApi implements AutoCloseable {
     /** Every eviction request, {@code namespace/name answer-code}, in arrival order. */
     private final List<String> evictions = new CopyOnWriteArrayList<>();
 
-    EvictionApi() {
+    public EvictionApi() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -89,43 +90,48 @@ final class EvictionApi implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    KubernetesClient client() {
+    public KubernetesClient client() {
         return client;
     }
 
+    /** Base URL of the API, e.g. {@code http://127.0.0.1:34567}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
     /** {@code pod}'s budget (named {@code budget}) refuses its next {@code times} evictions. */
-    void refuse(String pod, String budget, int times) {
+    public void refuse(String pod, String budget, int times) {
         budgetNames.put(pod, budget);
         budgets.put(pod, times);
     }
 
     /** {@code pod}'s budget refuses every eviction until {@link #release}d. */
-    void block(String pod, String budget) {
+    public void block(String pod, String budget) {
         refuse(pod, budget, Integer.MAX_VALUE);
     }
 
-    void release(String pod) {
+    public void release(String pod) {
         budgets.remove(pod);
     }
 
     /** The pod's owner deletes it just before its eviction arrives: the eviction finds nothing. */
-    void deleteBeforeEviction(String pod) {
+    public void deleteBeforeEviction(String pod) {
         deletedByOwner.add(pod);
     }
 
     /** 429s answered for {@code pod} so far. */
-    int refusals(String pod) {
+    public int refusals(String pod) {
         AtomicInteger count = refusals.get(pod);
         return count == null ? 0 : count.get();
     }
 
     /** Every eviction answered, {@code namespace/name code}, in order. */
-    List<String> evictions() {
+    public List<String> evictions() {
         return List.copyOf(evictions);
     }
 
     /** The pods an eviction was asked for, whatever the answer. */
-    Set<String> evictionsAskedFor() {
+    public Set<String> evictionsAskedFor() {
         Set<String> pods = ConcurrentHashMap.newKeySet();
         evictions.forEach(line -> pods.add(line.substring(0, line.indexOf(' '))));
         return pods;

@@ -87,8 +87,7 @@ public final class ProcessExecRunner implements ExecRunner {
         }
         Tail stdout = new Tail();
         Tail stderr = new Tail();
-        CompletableFuture<Void> input = CompletableFuture.runAsync(
-                () -> write(process.getOutputStream(), request.stdin()), IO);
+        CompletableFuture.runAsync(() -> write(process.getOutputStream(), request.stdin()), IO);
         CompletableFuture<Void> output = CompletableFuture.allOf(
                 CompletableFuture.runAsync(() -> stdout.readAll(process.getInputStream()), IO),
                 CompletableFuture.runAsync(() -> stderr.readAll(process.getErrorStream()), IO));
