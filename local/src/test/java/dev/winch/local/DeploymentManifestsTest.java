@@ -62,7 +62,10 @@ class DeploymentManifestsTest {
       "host-service", union(
           rule("", List.of("nodes"), "get", "list", "watch", "patch", "update", "delete"),
           rule("", List.of("pods"), "list"),
-          rule("", List.of("pods/eviction"), "create")),
+          rule("", List.of("pods/eviction"), "create"),
+          rule("cluster.x-k8s.io", List.of("machines", "machinedeployments"), "get", "list", "update", "patch"),
+          rule("cluster.x-k8s.io", List.of("machinesets"), "get", "list", "update"),
+          rule("", List.of("configmaps"), "get", "create", "update")),
       "notifier-service", union(
           rule("", List.of("events"), "get", "list", "watch"),
           rule("events.k8s.io", List.of("events"), "get", "list", "watch"),
