@@ -102,7 +102,7 @@ public final class MessageTemplate {
                     // Templates are compiled once per channel and kept by it; the engine's cache would only hold
                     // a second copy keyed by the whole source.
                     .cacheActive(false)
-                    .newLineTrimming(true)
+                    .newLineTrimming(false)
                     .strictVariables(false)
                     .addEscapingStrategy("markdown", line)
                     .addEscapingStrategy("line", line)
