@@ -24,6 +24,9 @@ public final class Redactor {
         List<String> values = new ArrayList<>();
         if (url != null) {
             values.add(url.toString());
+            if (url.getRawQuery() != null) {
+                add(values, url.getRawPath() + "?" + url.getRawQuery());
+            }
             add(values, url.getRawQuery());
             add(values, url.getQuery());
             // Slack's and Teams' URLs carry the token in the path; a bare "/" says nothing.
