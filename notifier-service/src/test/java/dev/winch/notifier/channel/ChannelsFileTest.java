@@ -93,7 +93,12 @@ class ChannelsFileTest {
                   - {channel: ops-mail, outcomes: [FAILED, applied]}
                   - {channel: team-ding}
                 """);
-        loaded = ChannelsFile.load(file, ENV, vertx);
+        try (LogCapture logs = new LogCapture()) {
+            loaded = ChannelsFile.load(file, ENV, vertx);
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("team-ding (dingtalk)"));
+            assertThat(String.join("\n", logs.lines())).doesNotContain("tok-DING-123", DING_SECRET, SMTP_PASSWORD,
+                    "slackTokenXYZ");
+        }
 
         assertThat(loaded.channels()).extracting(Channel::name)
                 .containsExactly("ops-mail", "team-ding", "wecom", "slack", "feishu", "teams", "beary", "audit");

@@ -27,6 +27,8 @@ import javax.net.ssl.SSLException;
  */
 public final class SmtpChannel implements Channel, AutoCloseable {
 
+    private static final String PASSWORD_METHODS = "CRAM-SHA256 CRAM-SHA1 CRAM-MD5 DIGEST-MD5 PLAIN LOGIN";
+
     private final String name;
     private final SmtpSettings settings;
     private final MailClient client;
@@ -60,7 +62,8 @@ public final class SmtpChannel implements Channel, AutoCloseable {
                 // being hit by many.
                 .setMaxPoolSize(1);
         if (settings.username() != null) {
-            config.setLogin(LoginOption.REQUIRED).setUsername(settings.username())
+            // A password, not an OAuth token: XOAUTH2 would send it as a bearer token first and log its failure.
+            config.setLogin(LoginOption.REQUIRED).setAuthMethods(PASSWORD_METHODS).setUsername(settings.username())
                     .setPassword(settings.password() == null ? "" : settings.password().reveal());
         } else {
             config.setLogin(LoginOption.DISABLED);
