@@ -1,5 +1,6 @@
 package dev.winch.notifier.channel.chat;
 
+import dev.winch.notifier.channel.CallerContext;
 import dev.winch.notifier.channel.Channel;
 import dev.winch.notifier.channel.Delivery;
 import dev.winch.notifier.channel.Notification;
@@ -55,8 +56,8 @@ public final class ChatChannel implements Channel, AutoCloseable {
             return Future.succeededFuture(new Delivery.Rejected("template of channel " + name + " failed: "
                     + e.getMessage()));
         }
-        return api.post(message).recover(error -> Future.succeededFuture(
-                new Delivery.Retry("send failed: " + error.getClass().getSimpleName(), null)));
+        return CallerContext.keep(api.post(message).recover(error -> Future.succeededFuture(
+                new Delivery.Retry("send failed: " + error.getClass().getSimpleName(), null))));
     }
 
     @Override

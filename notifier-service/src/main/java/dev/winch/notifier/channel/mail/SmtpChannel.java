@@ -1,5 +1,6 @@
 package dev.winch.notifier.channel.mail;
 
+import dev.winch.notifier.channel.CallerContext;
 import dev.winch.notifier.channel.Channel;
 import dev.winch.notifier.channel.Delivery;
 import dev.winch.notifier.channel.Notification;
@@ -123,7 +124,7 @@ public final class SmtpChannel implements Channel, AutoCloseable {
         } catch (RuntimeException e) {
             return Future.succeededFuture(new Delivery.Retry(describe(e), null));
         }
-        return sent.recover(error -> Future.succeededFuture(classify(error)));
+        return CallerContext.keep(sent.recover(error -> Future.succeededFuture(classify(error))));
     }
 
     private Delivery classify(Throwable error) {

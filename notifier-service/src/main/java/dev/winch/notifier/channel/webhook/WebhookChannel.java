@@ -7,6 +7,7 @@ import dev.winch.common.config.Secret;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventType;
+import dev.winch.notifier.channel.CallerContext;
 import dev.winch.notifier.channel.Channel;
 import dev.winch.notifier.channel.Delivery;
 import dev.winch.notifier.channel.Notification;
@@ -130,7 +131,7 @@ public final class WebhookChannel implements Channel, AutoCloseable {
         if (signingSecret != null) {
             request.set(SIGNATURE_HEADER, signature(signingSecret.reveal(), body));
         }
-        return sender.post(url.reveal(), request, Buffer.buffer(body), AnswerCheck.STATUS_ONLY);
+        return CallerContext.keep(sender.post(url.reveal(), request, Buffer.buffer(body), AnswerCheck.STATUS_ONLY));
     }
 
     /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} keyed with {@code secret}. */

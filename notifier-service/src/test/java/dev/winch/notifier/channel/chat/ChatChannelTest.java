@@ -250,6 +250,19 @@ class ChatChannelTest {
     }
 
     @Test
+    void theAttemptCompletesOnTheCallersContext() {
+        Channel channel = channel("slack", "/services/T0/B0/XXXX", "");
+        server.answerAlways(200, "ok");
+        io.vertx.core.Context caller = vertx.getOrCreateContext();
+        java.util.concurrent.CompletableFuture<Boolean> onCaller = new java.util.concurrent.CompletableFuture<>();
+
+        caller.runOnContext(ignored -> channel.send(notification)
+                .onComplete(result -> onCaller.complete(Vertx.currentContext() == caller && result.succeeded())));
+
+        assertThat(onCaller.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join()).isTrue();
+    }
+
+    @Test
     void noAnswerIsARetryThatDoesNotShowTheToken() {
         Channel channel = channel("dingtalk", "/robot/send?access_token=secretTok", "timeout: 300ms");
         server.silent();
