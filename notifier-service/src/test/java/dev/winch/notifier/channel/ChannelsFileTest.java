@@ -113,6 +113,28 @@ class ChannelsFileTest {
     }
 
     @Test
+    void theReadmesOwnTemplateExampleLoadsAndReads() {
+        loaded = parse("""
+                channels:
+                  - name: short-ding
+                    kind: dingtalk
+                    url: {env: DINGTALK_URL}
+                    title: "{{ outcome }} {{ target }}"
+                    template: |
+                      {% if digest %}{{ count }} results for {{ target }}{% else %}**{{ outcome }}** {{ target }}: {{ reason }}
+                      {% for change in changes %}- {{ change }}
+                      {% endfor %}{% if eventUrl %}[event {{ eventId }}]({{ eventUrl }}){% endif %}{% endif %}
+                """);
+        var message = ((dev.winch.notifier.channel.chat.ChatChannel) loaded.channel("short-ding"))
+                .render(Results.single(Results.upgrade("image updated")));
+        assertThat(message.title()).isEqualTo("APPLIED demo/deployment/web");
+        assertThat(message.text()).isEqualTo("""
+                **APPLIED** demo/deployment/web: image updated
+                - container web: nginx:1.25 → nginx:1.26
+                [event evt-42](https://winch.example.com/api/v1/events/evt-42)""");
+    }
+
+    @Test
     void anEmptyFileHasNoChannels() {
         loaded = parse("");
         assertThat(loaded.channels()).isEmpty();

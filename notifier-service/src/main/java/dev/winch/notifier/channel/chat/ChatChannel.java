@@ -41,6 +41,14 @@ public final class ChatChannel implements Channel, AutoCloseable {
         return messagesPerMinute;
     }
 
+    /**
+     * The robot behind this channel, to send messages that are not action results (Kubernetes events) through
+     * the same API, signature and answer check.
+     */
+    public ChatApi api() {
+        return api;
+    }
+
     /** The message this channel would send for {@code notification}. */
     public ChatMessage render(Notification notification) {
         Map<String, Object> model = MessageModel.of(notification);
