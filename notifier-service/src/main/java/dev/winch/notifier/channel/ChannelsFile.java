@@ -69,6 +69,9 @@ public final class ChannelsFile implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern MAIL_ADDRESS = Pattern.compile("[^\\s@<>,;\"]+@[^\\s@<>,;\"]+");
+    /** An address with a display name, {@code Winch <winch@example.com>}. */
+    private static final Pattern NAMED_MAIL_ADDRESS =
+            Pattern.compile("[^<>\\r\\n,;]*<[^\\s@<>,;\"]+@[^\\s@<>,;\"]+>");
     private static final Set<String> COMMON_FIELDS = Set.of("name", "kind", "messagesPerMinute", "timeout");
     private static final Set<String> HTTP_FIELDS = Set.of("url", "verifyTls", "caCertificate");
 
@@ -213,10 +216,10 @@ public final class ChannelsFile implements AutoCloseable {
         Set<Outcome> outcomes = EnumSet.noneOf(Outcome.class);
         List<String> names = node.strings("outcomes");
         for (int i = 0; i < names.size(); i++) {
-            outcome(names.get(i)).ifPresentOrElse(outcomes::add, () -> {});
-        }
-        for (int i = 0; i < names.size(); i++) {
-            if (outcome(names.get(i)).isEmpty()) {
+            Optional<Outcome> outcome = outcome(names.get(i));
+            if (outcome.isPresent()) {
+                outcomes.add(outcome.get());
+            } else {
                 node.problems().add(node.path("outcomes") + "[" + i + "]", "unknown outcome '" + names.get(i)
                         + "' (one of " + knownOutcomes() + ")");
             }
@@ -362,7 +365,8 @@ public final class ChannelsFile implements AutoCloseable {
         boolean verifyTls = node.bool("verifyTls", true);
         CaCertificate ca = CaCertificate.read(node, "caCertificate").orElse(null);
         String from = node.requiredString("from");
-        if (!from.isEmpty() && !MAIL_ADDRESS.matcher(from).matches()) {
+        if (!from.isEmpty() && !MAIL_ADDRESS.matcher(from).matches()
+                && !NAMED_MAIL_ADDRESS.matcher(from).matches()) {
             node.problem("from", "is not a mail address");
         }
         String username = node.optionalString("username").orElse(null);

@@ -135,6 +135,21 @@ class ChannelsFileTest {
     }
 
     @Test
+    void mailAddressesAreChecked() {
+        assertThat(problems("""
+                channels:
+                  - {name: m, kind: smtp, host: mail, from: "Winch <winch@example.com>", to: [ops@example.com, nobody],
+                     username: winch}
+                  - {name: n, kind: smtp, host: mail, from: "winch at example.com", tls: sometimes}
+                """)).containsExactlyInAnyOrder(
+                "channels[0].password: is required with a username",
+                "channels[0].to[1]: is not a mail address",
+                "channels[1].tls: must be one of implicit, starttls, none, got 'sometimes'",
+                "channels[1].from: is not a mail address",
+                "channels[1].to: is required: at least one recipient");
+    }
+
+    @Test
     void anEmptyFileHasNoChannels() {
         loaded = parse("");
         assertThat(loaded.channels()).isEmpty();

@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  *
  * <pre>{"text":"*APPLIED* demo/web ..."}</pre>
  *
- * <p>The text is mrkdwn. Slack answers 200 with the body {@code ok}; errors come as 4xx with a word
+ * <p>The text is mrkdwn. Slack answers 200 with the body {@code ok} (a Workflow Builder webhook:
+ * {@code {"ok":true}}); errors come as 4xx with a word
  * ({@code invalid_payload}, {@code no_service}), rate limiting as 429 with {@code Retry-After}.
  */
 public final class SlackApi implements ChatApi {
@@ -20,9 +21,25 @@ public final class SlackApi implements ChatApi {
 
     public SlackApi(ChatEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.check = answer -> answer.body().strip().equals("ok") ? new Delivery.Delivered(answer.status())
+        this.check = answer -> ok(answer.body()) ? new Delivery.Delivered(answer.status())
                 : new Delivery.Rejected("HTTP " + answer.status() + " without ok"
                         + endpoint.sender().shortBody(answer.body()));
+    }
+
+    /** {@code ok} from an incoming webhook, {@code {"ok":true}} from a Workflow Builder webhook. */
+    private static boolean ok(String body) {
+        String text = body.strip();
+        if (text.equals("ok")) {
+            return true;
+        }
+        if (text.startsWith("{")) {
+            try {
+                return Boolean.TRUE.equals(new JsonObject(text).getValue("ok"));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override

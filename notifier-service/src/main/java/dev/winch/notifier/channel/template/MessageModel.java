@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * target, or "N targets"). A single result's fields are also at the top level; each entry of {@code results} has
  * them too: {@code resultId}, {@code eventId}, {@code eventUrl}, {@code receiverId}, {@code cause} (in words),
  * {@code causeType}, {@code target}, {@code outcome}, {@code reason}, {@code stage}, {@code changes} (lines like
- * {@code image nginx:1.25 → nginx:1.26}), {@code before}, {@code after}, {@code worker}, {@code startedAt},
+ * {@code container web: nginx:1.25 → nginx:1.26}, {@code replicas 2 → 4 (one write for 3 requests)}), {@code before}, {@code after}, {@code worker}, {@code startedAt},
  * {@code finishedAt}, {@code details} (every detail, sorted by name).
  */
 public final class MessageModel {
@@ -132,7 +132,10 @@ public final class MessageModel {
         String from = details.getOrDefault("replicasBefore", details.get("from"));
         String to = details.getOrDefault("replicasAfter", details.get("to"));
         if (from != null || to != null) {
-            lines.add("replicas " + orNone(from) + " → " + orNone(to));
+            String folded = details.get("foldedCount");
+            boolean several = folded != null && !folded.equals("0") && !folded.equals("1");
+            lines.add("replicas " + orNone(from) + " → " + orNone(to)
+                    + (several ? " (one write for " + folded + " requests)" : ""));
         }
         return lines;
     }

@@ -142,12 +142,16 @@ class ChatChannelTest {
         Channel channel = channel("slack", "/services/T0/B0/XXXX", "");
         server.answerNext(200, Map.of(), "ok")
                 .answerNext(200, Map.of(), "something else")
-                .answerNext(404, Map.of(), "no_service");
+                .answerNext(404, Map.of(), "no_service")
+                .answerNext(200, Map.of(), "{\"ok\":true}")
+                .answerNext(200, Map.of(), "{\"ok\":false,\"error\":\"invalid_workflow\"}");
 
         assertThat(send(channel, notification)).isEqualTo(new Delivery.Delivered(200));
         assertThat(send(channel, notification)).isEqualTo(
                 new Delivery.Rejected("HTTP 200 without ok: something else"));
         assertThat(send(channel, notification)).isEqualTo(new Delivery.Rejected("HTTP 404: no_service"));
+        assertThat(send(channel, notification)).isEqualTo(new Delivery.Delivered(200));
+        assertThat(send(channel, notification)).isInstanceOf(Delivery.Rejected.class);
 
         RecordingServer.Request first = server.requests().get(0);
         assertThat(first.path()).isEqualTo("/services/T0/B0/XXXX");

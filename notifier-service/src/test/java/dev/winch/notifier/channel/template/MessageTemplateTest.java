@@ -43,6 +43,17 @@ class MessageTemplateTest {
         assertThat(text).contains("replicas 2 → 5", "scale request", "receiver alerts");
     }
 
+    @Test
+    void aFoldedScaleWriteSaysHowManyRequestsItServed() {
+        ActionResult folded = new ActionResult("evt-7", "dev.winch.service.scale.requested", "alerts",
+                "demo/deployment/api", Outcome.APPLIED, "scaled demo/deployment/api up from 2 to 5",
+                Map.of("from", "3", "to", "4", "replicasBefore", "2", "replicasAfter", "5", "foldedCount", "3",
+                        "foldedEventIds", "evt-6,evt-7,evt-8"),
+                Results.STARTED, Results.FINISHED, "scaler");
+        String text = render("mail-text.peb", TextFormat.TEXT, Results.single(folded));
+        assertThat(text).contains("replicas 2 → 5 (one write for 3 requests)");
+    }
+
     @ParameterizedTest
     @CsvSource({"dingtalk.peb,MARKDOWN", "slack.peb,SLACK", "mail-text.peb,TEXT", "mail-html.peb,HTML"})
     void aDigestListsItsResultsBriefly(String builtIn, TextFormat format) {
