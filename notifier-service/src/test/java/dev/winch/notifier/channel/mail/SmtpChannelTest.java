@@ -208,6 +208,53 @@ class SmtpChannelTest {
     }
 
     @Test
+    void starttlsUpgradesBeforeLoggingInAndVerifiesTheServerWithTheCa() {
+        StartTlsSmtpServer server = StartTlsSmtpServer.start(vertx, certificates.serverCertificatePem(),
+                certificates.serverKeyPem());
+        try {
+            Channel channel = smtp("localhost", server.port(), """
+                    tls: starttls
+                    caCertificate: {env: CA_BASE64}
+                    username: winch
+                    password: {env: SMTP_PASSWORD, encoding: base64}
+                    """);
+
+            assertThat(channel.send(notification).await()).isEqualTo(new Delivery.Delivered(250));
+
+            List<StartTlsSmtpServer.Received> received = server.received();
+            assertThat(received).filteredOn(r -> r.what().equals("STARTTLS")).singleElement()
+                    .extracting(StartTlsSmtpServer.Received::overTls).isEqualTo(false);
+            assertThat(received).contains(new StartTlsSmtpServer.Received("user winch", true),
+                    new StartTlsSmtpServer.Received("password " + PASSWORD, true));
+            assertThat(received).filteredOn(r -> r.what().startsWith("MAIL FROM"))
+                    .allMatch(StartTlsSmtpServer.Received::overTls);
+            assertThat(server.mails()).singleElement().asString()
+                    .contains("Subject: [Winch] APPLIED demo/deployment/web", "To: ops@example.com,dev@example.com");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void starttlsWithoutTheCaRefusesTheServerBeforeLoggingIn() {
+        StartTlsSmtpServer server = StartTlsSmtpServer.start(vertx, certificates.serverCertificatePem(),
+                certificates.serverKeyPem());
+        try {
+            Channel channel = smtp("localhost", server.port(), """
+                    tls: starttls
+                    username: winch
+                    password: {env: SMTP_PASSWORD, encoding: base64}
+                    """);
+
+            assertThat(channel.send(notification).await()).isInstanceOf(Delivery.Retry.class);
+            assertThat(server.received()).noneMatch(r -> r.what().startsWith("password"));
+            assertThat(server.mails()).isEmpty();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void starttlsIsRequiredNotOptional() {
         // GreenMail does not offer STARTTLS: a channel that asked for it must not fall back to plain text
         Channel channel = smtp("127.0.0.1", plainPort(), """
