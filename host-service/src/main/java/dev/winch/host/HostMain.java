@@ -2,10 +2,13 @@ package dev.winch.host;
 
 import dev.winch.common.runtime.ServiceMain;
 import dev.winch.host.kubernetes.NodeDrainer;
+import dev.winch.host.model.DrainReport;
 import dev.winch.host.provider.exec.ExecRunner;
 import dev.winch.kubernetes.KubernetesClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /** Starts the host service process. */
 public final class HostMain {
@@ -25,14 +28,29 @@ public final class HostMain {
 
     /**
      * The drainer of removed hosts. WIRED AT MERGE: becomes {@code new KubernetesNodeDrainer(client, vertx,
-     * config.drainTimeout(), config.drainRetryInterval(), config.drainConcurrency(), Clock.systemUTC())}.
+     * config.drainTimeout(), config.drainRetryInterval(), config.drainConcurrency(), Clock.systemUTC())}. Until then
+     * every drain fails with UnsupportedOperationException("wired at merge") (the service still starts, so the local
+     * run does; a scale-down is retried and dead-lettered).
      */
     static NodeDrainer drainer(KubernetesClient client, Vertx vertx, HostConfig config) {
-        throw new UnsupportedOperationException("wired at merge");
+        return new NodeDrainer() {
+            @Override
+            public Future<DrainReport> drain(String node, String eventId) {
+                return Future.failedFuture(new UnsupportedOperationException("wired at merge"));
+            }
+
+            @Override
+            public Future<List<DrainReport>> drainAll(List<String> nodes, String eventId) {
+                return Future.failedFuture(new UnsupportedOperationException("wired at merge"));
+            }
+        };
     }
 
-    /** The exec provider's runner. WIRED AT MERGE: becomes {@code new ProcessExecRunner(vertx)}. */
+    /**
+     * The exec provider's runner. WIRED AT MERGE: becomes {@code new ProcessExecRunner(vertx)}. Until then every run
+     * fails with UnsupportedOperationException("wired at merge").
+     */
     static ExecRunner runner(Vertx vertx) {
-        throw new UnsupportedOperationException("wired at merge");
+        return request -> Future.failedFuture(new UnsupportedOperationException("wired at merge"));
     }
 }
