@@ -110,8 +110,6 @@ final class HostScaler {
         Decision result(Outcome outcome, String reason, Map<String, String> more) {
             Map<String, String> all = new LinkedHashMap<>(details);
             all.putAll(more);
-            LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", key)
-                    .log("{}: {}", outcome, reason);
             return new Decision(new ActionResult(event.id(), event.type().type(), request.receiverId(), key, outcome,
                     reason, all, started, clock.instant(), WORKER), Optional.empty());
         }
