@@ -73,8 +73,17 @@ final class HostFixture implements AutoCloseable {
         this.results = new ResultsTail(broker, codec);
     }
 
+    /** Stops every replica started so far, as a SIGTERM would (in-flight work gets the shutdown timeout). */
+    void stopAll() throws Exception {
+        for (ServiceRuntime runtime : runtimes) {
+            runtime.close().await(30, TimeUnit.SECONDS);
+        }
+        runtimes.clear();
+    }
+
     /** Starts a replica in this test's consumer group; returns once it holds partitions. */
-    HostService start(String instanceId, FakeDrainer drainer, FakeRunner runner) throws Exception {
+    HostService start(String instanceId, dev.winch.host.kubernetes.NodeDrainer drainer, FakeRunner runner)
+            throws Exception {
         HostConfig config = HostConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "WINCH_MANAGEMENT_PORT", "0",

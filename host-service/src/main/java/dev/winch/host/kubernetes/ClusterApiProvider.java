@@ -38,7 +38,8 @@ public final class ClusterApiProvider implements HostProvider {
     @Override
     public Future<CloneOutcome> clone(CloneRequest request) {
         MachineOwner owner = request.template().owner().orElseThrow();
-        return blocking.call(() -> machines.raise(owner, request.count(), request.eventId())).map(result -> {
+        return blocking.call(() -> machines.raise(owner, request.count(), request.eventId()))
+                .compose(ClusterApiProvider::retryOnConflicts).map(result -> {
             ReplicaChange change = result.decision();
             Map<String, String> details = details(change);
             if (result instanceof UpdateResult.Written) {
@@ -61,7 +62,7 @@ public final class ClusterApiProvider implements HostProvider {
             List<Host> hosts = entry.getValue();
             List<String> machineNames = hosts.stream().map(h -> h.machine().orElseThrow()).toList();
             chain = chain.compose(sofar -> blocking.call(() -> machines.remove(owner, machineNames,
-                    request.eventId())).map(result -> {
+                    request.eventId())).compose(ClusterApiProvider::retryOnConflicts).map(result -> {
                         List<String> removed = new ArrayList<>(sofar.removed());
                         Map<String, String> failed = new LinkedHashMap<>(sofar.failed());
                         Map<String, String> details = new LinkedHashMap<>(sofar.details());
@@ -81,6 +82,19 @@ public final class ClusterApiProvider implements HostProvider {
         return chain;
     }
 
+    /**
+     * Someone kept changing the owner through every attempt: nothing was written, and a later try (the consumer's
+     * retry with backoff) may succeed, so the request fails rather than being answered.
+     */
+    private static Future<UpdateResult<GenericKubernetesResource, ReplicaChange>> retryOnConflicts(
+            UpdateResult<GenericKubernetesResource, ReplicaChange> result) {
+        if (result instanceof UpdateResult.Conflict<?, ?> conflict) {
+            return Future.failedFuture(new IllegalStateException(result.decision().owner() + " changed under "
+                    + conflict.attempts() + " writes in a row; leaving it to a retry"));
+        }
+        return Future.succeededFuture(result);
+    }
+
     private static Map<String, String> details(ReplicaChange change) {
         String owner = change.owner().kind().equals(MachineOwner.MACHINE_DEPLOYMENT) ? "machineDeployment"
                 : "machineSet";
@@ -96,9 +110,6 @@ public final class ClusterApiProvider implements HostProvider {
         if (result instanceof UpdateResult.Rejected<?, ?> rejected) {
             return "the API server rejected the replica change of " + owner + " (" + rejected.status() + "): "
                     + rejected.message();
-        }
-        if (result instanceof UpdateResult.Conflict<?, ?> conflict) {
-            return owner + " changed under " + conflict.attempts() + " writes in a row";
         }
         return owner + " was not changed";
     }
