@@ -54,9 +54,21 @@ public record Ledger(List<String> applied, Map<String, Claim> claims) {
         return Optional.ofNullable(claims.get(eventId));
     }
 
-    /** With {@code claim} recorded for {@code eventId}. */
+    /**
+     * How long an unfinished claim is kept. A claim stays when its event was given up (dead-lettered after its
+     * retries) and is never carried out again; a week is far beyond any redelivery, and keeps the ConfigMap small.
+     */
+    public static final java.time.Duration CLAIM_KEPT = java.time.Duration.ofDays(7);
+
+    /** With {@code claim} recorded for {@code eventId}; claims older than {@link #CLAIM_KEPT} before it dropped. */
     public Ledger withClaim(String eventId, Claim claim) {
-        Map<String, Claim> more = new LinkedHashMap<>(claims);
+        Map<String, Claim> more = new LinkedHashMap<>();
+        Instant oldest = claim.at().minus(CLAIM_KEPT);
+        claims.forEach((id, kept) -> {
+            if (!kept.at().isBefore(oldest)) {
+                more.put(id, kept);
+            }
+        });
         more.put(eventId, claim);
         return new Ledger(applied, more);
     }

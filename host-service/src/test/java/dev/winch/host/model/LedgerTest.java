@@ -24,6 +24,17 @@ class LedgerTest {
     }
 
     @Test
+    void dropsClaimsAWeekOlderThanANewOne() {
+        Claim old = new Claim(ScaleAction.DOWN, List.of("a"), Instant.EPOCH);
+        Claim recent = new Claim(ScaleAction.DOWN, List.of("b"), Instant.EPOCH.plus(Ledger.CLAIM_KEPT));
+        Claim now = new Claim(ScaleAction.UP, List.of("c"), Instant.EPOCH.plus(Ledger.CLAIM_KEPT).plusSeconds(1));
+
+        Ledger ledger = Ledger.EMPTY.withClaim("old", old).withClaim("recent", recent).withClaim("now", now);
+
+        assertThat(ledger.claims()).containsOnlyKeys("recent", "now");
+    }
+
+    @Test
     void keepsTheNewestIds() {
         Ledger ledger = Ledger.EMPTY;
         for (int i = 0; i < Ledger.KEEP + 5; i++) {
