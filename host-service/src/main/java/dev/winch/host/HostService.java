@@ -17,6 +17,8 @@ import dev.winch.host.provider.exec.ExecProvider;
 import dev.winch.host.provider.exec.ExecRunner;
 import dev.winch.kubernetes.KubernetesClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,9 @@ public final class HostService {
     private final HostScaler scaler;
     private final JoinTracker joins;
     private final ResultReporter results;
+    private final Counter cloned;
+    private final Counter removed;
+    private final Counter blocked;
     private volatile EventConsumer consumer;
 
     public HostService(ServiceRuntime runtime, KubernetesClient client, HostConfig config, NodeDrainer drainer,
@@ -50,6 +55,14 @@ public final class HostService {
                 providers, runtime.clock(), config.instanceId(), config.joinTimeout());
         this.joins = new JoinTracker(runtime.vertx(), runtime.blocking(), groups::readiness, results,
                 runtime.clock(), config.joinPollInterval());
+        this.cloned = Counter.builder("winch_host_hosts_cloned_total")
+                .description("Machines a provider was asked for and accepted").register(runtime.registry());
+        this.removed = Counter.builder("winch_host_hosts_removed_total")
+                .description("Hosts drained, their machines removed and their Nodes deleted").register(runtime.registry());
+        this.blocked = Counter.builder("winch_host_drains_blocked_total")
+                .description("Hosts left cordoned because their drain timed out").register(runtime.registry());
+        Gauge.builder("winch_host_clones_followed", joins, JoinTracker::size)
+                .description("Clones whose hosts are awaited").register(runtime.registry());
         KubernetesClients.attach(runtime, client);
     }
 
@@ -78,7 +91,29 @@ public final class HostService {
     }
 
     private Future<Void> handle(Event<HostScaleRequested> event) {
-        return scaler.scale(event).compose(decision -> results.report(decision.result()).onSuccess(v ->
-                decision.join().ifPresent(joins::track)));
+        return scaler.scale(event).compose(decision -> results.report(decision.result()).onSuccess(v -> {
+            count(decision.result());
+            decision.join().ifPresent(joins::track);
+        }));
+    }
+
+    /** Hosts cloned, removed and left cordoned by a blocked drain, from the result's details. */
+    private void count(dev.winch.common.event.ActionResult result) {
+        var details = result.details();
+        if (result.outcome() == dev.winch.common.event.Outcome.DUPLICATE) {
+            return;
+        }
+        int made = Integer.parseInt(details.getOrDefault("made", "0"));
+        if (made > 0) {
+            cloned.increment(made);
+        }
+        String removedHosts = details.getOrDefault("removed", "");
+        if (!removedHosts.isEmpty()) {
+            removed.increment(removedHosts.split(",").length);
+        }
+        long blockedHosts = details.keySet().stream().filter(k -> k.startsWith("blocked.")).count();
+        if (blockedHosts > 0) {
+            blocked.increment(blockedHosts);
+        }
     }
 }

@@ -103,6 +103,11 @@ final class HostFixture implements AutoCloseable {
         return service;
     }
 
+    /** The runtime of the {@code index}-th replica started (and not stopped). */
+    ServiceRuntime runtime(int index) {
+        return runtimes.get(index);
+    }
+
     /** Each replica gets a client of its own: the runtime closes it on shutdown. */
     KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())

@@ -102,6 +102,9 @@ class HostServiceIT {
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.details()).containsEntry("removed", "by-hand-2");
         assertThat(drainer.drained).containsExactly("by-hand-2");
+        // counted once the result is stored, which the tail may see a moment before
+        await().atMost(HostFixture.WAIT).until(() -> fixture.runtime(0).registry()
+                .get("winch_host_hosts_removed_total").counter().count() == 1.0);
         assertThat(kubernetes.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
                 .containsExactly("by-hand-1");
     }
