@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -396,9 +395,5 @@ final class HostScaler {
         all.putAll(b);
         all.put(key, value);
         return all;
-    }
-
-    static Set<String> names(List<Host> hosts) {
-        return hosts.stream().map(Host::name).collect(Collectors.toSet());
     }
 }
