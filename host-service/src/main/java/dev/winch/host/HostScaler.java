@@ -269,7 +269,14 @@ final class HostScaler {
         String id = job.event.id();
         Map<String, Host> present = group.hosts().stream().collect(Collectors.toMap(Host::name, h -> h));
         List<String> gone = claimed.stream().filter(n -> !present.containsKey(n)).toList();
-        List<String> toDrain = claimed.stream().filter(present::containsKey).toList();
+        // a host whose provider is not configured is not drained: its machine could not be removed afterwards
+        Map<String, String> unmanaged = new LinkedHashMap<>();
+        claimed.stream().filter(present::containsKey).map(present::get)
+                .filter(h -> !providers.containsKey(h.provider()))
+                .forEach(h -> unmanaged.put(h.name(), "no " + h.provider().word() + " provider is configured ("
+                        + HostConfig.EXEC_COMMAND + "); it was not drained"));
+        List<String> toDrain = claimed.stream().filter(present::containsKey)
+                .filter(n -> !unmanaged.containsKey(n)).toList();
         Map<String, String> details = new LinkedHashMap<>(planned);
         details.put("hosts", String.join(",", claimed));
         Future<List<DrainReport>> drained = toDrain.isEmpty() ? Future.succeededFuture(List.of())
@@ -287,7 +294,8 @@ final class HostScaler {
                 }
             }
             details.put("evicted", String.valueOf(evicted));
-            return removeMachines(job, ready).compose(outcome -> deleteNodes(outcome.removed())
+            return removeMachines(job, ready).map(outcome -> withFailures(outcome, unmanaged))
+                    .compose(outcome -> deleteNodes(outcome.removed())
                     .compose(v -> applied(job))
                     .map(v -> removed(job, claimed, gone, outcome, blocked, details)));
         });
@@ -321,6 +329,15 @@ final class HostScaler {
         return chain;
     }
 
+    private static RemoveOutcome withFailures(RemoveOutcome outcome, Map<String, String> more) {
+        if (more.isEmpty()) {
+            return outcome;
+        }
+        Map<String, String> failed = new LinkedHashMap<>(outcome.failed());
+        failed.putAll(more);
+        return new RemoveOutcome(outcome.removed(), failed, outcome.details());
+    }
+
     private Future<Void> deleteNodes(List<String> names) {
         if (names.isEmpty()) {
             return Future.succeededFuture();
@@ -352,7 +369,7 @@ final class HostScaler {
         blocked.forEach((host, pods) -> reason.append("; ").append(host)
                 .append(" could not be drained and is left cordoned, blocked by ").append(pods));
         outcome.failed().forEach((host, why) -> reason.append("; ").append(host)
-                .append(" was drained but its machine was not removed: ").append(why));
+                .append(" was not removed: ").append(why));
         Outcome result = removed.isEmpty() ? Outcome.FAILED : Outcome.APPLIED;
         if (removed.isEmpty()) {
             all.put("failure", blocked.isEmpty() ? "provider" : "drain-blocked");

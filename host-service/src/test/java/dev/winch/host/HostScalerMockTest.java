@@ -333,6 +333,28 @@ class HostScalerMockTest {
     }
 
     @Test
+    void anExecHostIsNotDrainedWhenNoCommandIsConfigured() throws Exception {
+        cluster.create(node("s-1", GROUP).exec());
+        cluster.create(node("by-hand", GROUP));
+        HostGroups groups = new HostGroups(client);
+        HostScaler withoutExec = new HostScaler(groups, ledger, blocking, drainer, List.of(
+                new ClusterApiProvider(new ClusterApiMachines(client), blocking), new CustomHosts()),
+                clock, "test-1", Duration.ofMinutes(10));
+        client.nodes().withName("s-1").edit(n -> {
+            n.getSpec().setUnschedulable(true);
+            return n;
+        });
+
+        ActionResult result = withoutExec.scale(down("evt-down", 1, 0, 10, null))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).result();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).contains("s-1 was not removed: no exec provider is configured");
+        assertThat(drainer.drained).isEmpty();
+        assertThat(nodes()).containsExactly("by-hand", "s-1");
+    }
+
+    @Test
     void atMinNothingIsRemoved() throws Exception {
         cluster.create(node("a", GROUP));
 
