@@ -81,10 +81,21 @@ final class HostFixture implements AutoCloseable {
         runtimes.clear();
     }
 
-    /** Starts a replica in this test's consumer group; returns once it holds partitions. */
-    HostService start(String instanceId, dev.winch.host.kubernetes.NodeDrainer drainer, FakeRunner runner)
-            throws Exception {
-        HostConfig config = HostConfig.fromEnv(Map.of(
+    /**
+     * Starts a replica the way its process does: {@code ServiceMain}'s start with {@link HostMain}'s starter (the
+     * drainer and runner it wires), with a client of the sandbox. Returns once it started.
+     */
+    ServiceRuntime startAsItsMainDoes(String instanceId) throws Exception {
+        HostConfig config = config(instanceId);
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        runtimes.add(runtime);
+        dev.winch.common.runtime.ServiceMain.start(runtime, "127.0.0.1", config,
+                HostMain.starter(settings -> newClient())).await(30, TimeUnit.SECONDS);
+        return runtime;
+    }
+
+    private HostConfig config(String instanceId) {
+        return HostConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "WINCH_MANAGEMENT_PORT", "0",
                 "WINCH_CONSUMER_GROUP", group,
@@ -95,6 +106,12 @@ final class HostFixture implements AutoCloseable {
                 "WINCH_HOST_EXEC_COMMAND", "[\"/opt/hosts/provision\"]",
                 "WINCH_HOST_JOIN_POLL_INTERVAL", "200ms",
                 "WINCH_HOST_JOIN_TIMEOUT", "30s"));
+    }
+
+    /** Starts a replica in this test's consumer group; returns once it holds partitions. */
+    HostService start(String instanceId, dev.winch.host.kubernetes.NodeDrainer drainer, FakeRunner runner)
+            throws Exception {
+        HostConfig config = config(instanceId);
         ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
         runtimes.add(runtime);
         HostService service = new HostService(runtime, newClient(), config, drainer, runner);

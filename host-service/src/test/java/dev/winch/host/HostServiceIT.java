@@ -110,6 +110,21 @@ class HostServiceIT {
     }
 
     @Test
+    void startsAsItsMainDoesAndClonesWithTheWiringOfItsMain() throws Exception {
+        cluster.machineDeployment("workers-md", 1);
+        cluster.machineSet("workers-ms", 1, "workers-md");
+        cluster.machine("m-1", "workers-ms", "Running");
+        cluster.create(node("n-1", GROUP).machine("m-1"));
+        fixture.startAsItsMainDoes("main");
+
+        fixture.publish(request("evt-main", ScaleAction.UP, 1, 1, 5));
+
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-main").isEmpty());
+        assertThat(fixture.results().decisions("evt-main").get(0).outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(2);
+    }
+
+    @Test
     void aRequestThatCannotBeCarriedOutFailsWithTheReason() throws Exception {
         cluster.create(node("by-hand-1", GROUP));
         fixture.start("a", drainer, runner);
