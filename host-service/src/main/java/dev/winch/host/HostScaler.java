@@ -133,10 +133,8 @@ final class HostScaler {
             return Future.succeededFuture(duplicate(job, "its id is in the group's ledger "
                     + HostLedger.name(job.key)));
         }
-        if (read.group().ownerEventIds().contains(id)) {
-            // the Cluster API write was made, the ledger not told before a crash: tell it now
-            return applied(job).map(v -> duplicate(job, "its id is on the group's MachineDeployment"));
-        }
+        // A claim first: a removal stopped after its Cluster API write still has Nodes to delete (the provider
+        // finds its id on the owner and changes nothing again).
         Optional<Ledger.Claim> claim = read.ledger().claim(id);
         if (claim.isPresent()) {
             LOG.atInfo().addKeyValue("eventId", id).addKeyValue("target", job.key)
@@ -144,6 +142,10 @@ final class HostScaler {
             return claim.get().action() == ScaleAction.DOWN
                     ? remove(job, read.group(), claim.get().hosts(), Map.of("resumed", "true"))
                     : resumeClone(job, read.group(), claim.get());
+        }
+        if (read.group().ownerEventIds().contains(id)) {
+            // the Cluster API clone was written, the ledger not told before a crash: tell it now
+            return applied(job).map(v -> duplicate(job, "its id is on the group's MachineDeployment"));
         }
         HostPlan plan = HostPlan.of(job.request, read.group().hosts(), read.group().pending());
         if (plan instanceof HostPlan.Refused refused) {

@@ -321,6 +321,23 @@ class HostScalerMockTest {
     }
 
     @Test
+    void aRemovalStoppedAfterItsClusterApiWriteDeletesTheNodesWithoutChangingReplicasAgain() throws Exception {
+        capiGroup(3);
+        ledger.change(KEY, l -> l.withClaim("evt-down", new Ledger.Claim(ScaleAction.DOWN, List.of("n-2"), NOW)));
+        // the Machine was marked and the replicas lowered, then the process died before deleting the Node
+        new ClusterApiMachines(client).remove(new dev.winch.host.model.MachineOwner("capi", "MachineDeployment",
+                "workers-md"), List.of("capi/m-2"), "evt-down");
+
+        ActionResult result = scale(down("evt-down", 1, 1, 10, null)).result();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(result.details()).containsEntry("resumed", "true").containsEntry("removed", "n-2");
+        assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(2);
+        assertThat(nodes()).containsExactly("n-1", "n-3");
+        assertThat(scale(down("evt-down", 1, 1, 10, null)).result().outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
     void removesExecHostsWithTheCommand() throws Exception {
         cluster.create(node("s-1", GROUP).exec());
         cluster.create(node("s-2", GROUP).exec());
