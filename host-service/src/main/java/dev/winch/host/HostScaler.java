@@ -164,10 +164,27 @@ final class HostScaler {
         List<String> chosen = remove.chosen().stream().map(Host::name).toList();
         Map<String, String> planned = Map.of("from", String.valueOf(remove.from()), "to",
                 String.valueOf(remove.to()), "clamped", String.valueOf(remove.clamped()));
-        return blocking.call(() -> ledger.change(job.key, l -> l.claim(id).isPresent() ? l
-                        : l.withClaim(id, new Ledger.Claim(ScaleAction.DOWN, chosen, clock.instant())))
-                        .ledger().claim(id).orElseThrow())
-                .compose(stored -> remove(job, read.group(), stored.hosts(), planned));
+        return claim(job, ScaleAction.DOWN, chosen).compose(claimed -> claimed.decided()
+                ? Future.succeededFuture(duplicate(job, "another replica carried it out meanwhile"))
+                : remove(job, read.group(), claimed.claim().hosts(), claimed.mine() ? planned
+                        : with(planned, "resumed", "true")));
+    }
+
+    /**
+     * What claiming came to: the event was decided meanwhile (another replica, during a rebalance, finished it),
+     * or the claim stored, which is this one ({@code mine}) or one another replica wrote first.
+     */
+    private record Claimed(boolean decided, Ledger.Claim claim, boolean mine) {
+    }
+
+    private Future<Claimed> claim(Job job, ScaleAction action, List<String> hosts) {
+        String id = job.event.id();
+        return blocking.call(() -> {
+            HostLedger.Change change = ledger.change(job.key, l -> l.isApplied(id) || l.claim(id).isPresent() ? l
+                    : l.withClaim(id, new Ledger.Claim(action, hosts, clock.instant())));
+            Ledger stored = change.ledger();
+            return new Claimed(stored.isApplied(id), stored.claim(id).orElse(null), change.written());
+        });
     }
 
     // --- up ---
@@ -188,12 +205,10 @@ final class HostScaler {
         }
         if (template.provider() == Provider.EXEC) {
             List<String> names = HostNames.generate(template.name(), job.event.id(), plan.count(), group.names());
-            String id = job.event.id();
-            return blocking.call(() -> ledger.change(job.key, l -> l.claim(id).isPresent() ? l
-                            : l.withClaim(id, new Ledger.Claim(ScaleAction.UP, names, clock.instant())))
-                            .ledger().claim(id).orElseThrow())
-                    .compose(claim -> runClone(job, group, provider, template, claim.hosts(), claim.hosts().size(),
-                            planned));
+            return claim(job, ScaleAction.UP, names).compose(claimed -> claimed.decided()
+                    ? Future.succeededFuture(duplicate(job, "another replica carried it out meanwhile"))
+                    : runClone(job, group, provider, template, claimed.claim().hosts(), claimed.claim().hosts().size(),
+                            claimed.mine() ? planned : with(planned, "resumed", "true")));
         }
         return runClone(job, group, provider, template, List.of(), plan.count(), planned);
     }
