@@ -103,6 +103,7 @@ public final class LocalStack implements AutoCloseable {
             int sandboxPort = Integer.parseInt(env.getOrDefault("WINCH_LOCAL_SANDBOX_PORT", "0"));
             sandbox = SandboxKubernetes.start(sandboxPort);
             sandbox.seedDemo();
+            SandboxHostGroup.seed(sandbox.client());
             kubeconfig = Optional.of(sandbox.writeKubeconfig(work.resolve("kubeconfig")));
             out.println("No kubeconfig found: using a SANDBOX Kubernetes API (fabric8 mock server, CRUD mode, "
                     + "in memory, not a real cluster) at " + sandbox.url());
@@ -136,7 +137,17 @@ public final class LocalStack implements AutoCloseable {
                     kind: scaleService
                     token: %s
                     scaleService: {namespace: demo, workload: deployment/web, action: down, amount: 1, min: 1, max: 10}
-                """.formatted(token, token, token));
+                  - id: hosts-up
+                    name: Clone the oldest worker host (group winch.dev/group=workers)
+                    kind: scaleHost
+                    token: %s
+                    scaleHost: {hostSelector: {winch.dev/group: workers}, action: up, amount: 1, min: 1, max: 5}
+                  - id: hosts-down
+                    name: Drain and remove one worker host, NotReady ones first
+                    kind: scaleHost
+                    token: %s
+                    scaleHost: {hostSelector: {winch.dev/group: workers}, action: down, amount: 1, min: 1, max: 5}
+                """.formatted(token, token, token, token, token));
 
         for (String service : SERVICES) {
             Map<String, String> serviceEnv = new HashMap<>();
@@ -254,6 +265,14 @@ public final class LocalStack implements AutoCloseable {
         out.println("Scale demo/web up by 2 (a plain POST, as Rancher 1.x receivers took), then ask what became of it:");
         out.println("  curl -s -X POST '" + gateway + "/hooks/web-up?token=" + token + "'");
         out.println("  curl -s " + gateway + "/api/v1/events/<eventId>");
+        out.println("Clone the oldest host of group winch.dev/group=workers (MachineDeployment demo/workers), or drain "
+                + "and remove one:");
+        out.println("  curl -s -X POST '" + gateway + "/hooks/hosts-up?token=" + token + "'");
+        out.println("  curl -s -X POST '" + gateway + "/hooks/hosts-down?token=" + token + "'");
+        if (sandbox != null) {
+            out.println("    kubectl --server " + sandbox.url() + " --insecure-skip-tls-verify get nodes,"
+                    + "machinedeployments.cluster.x-k8s.io -A");
+        }
         out.println();
     }
 
