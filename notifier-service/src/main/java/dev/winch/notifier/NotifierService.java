@@ -89,6 +89,11 @@ public final class NotifierService {
         return runtime.close();
     }
 
+    /** Whether every channel's consumer has partitions. */
+    boolean channelsAssigned() {
+        return engine.assigned();
+    }
+
     private List<ReceiverRoutes> fileRoutes() {
         if (config.receiversFile().isEmpty()) {
             return List.of();

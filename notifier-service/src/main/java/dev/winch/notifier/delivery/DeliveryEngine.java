@@ -68,8 +68,8 @@ public final class DeliveryEngine {
         workers.forEach(ChannelWorker::stop);
     }
 
-    /** The consumer of a group, once started. */
-    public EventConsumer consumer(String group) {
-        return consumers.get(group);
+    /** Whether every channel's consumer has been given partitions (tests wait for it before timing). */
+    public boolean assigned() {
+        return consumers.size() == workers.size() && consumers.values().stream().allMatch(EventConsumer::hasAssignment);
     }
 }
