@@ -53,4 +53,9 @@ public record NotifierConfig(RuntimeConfig runtime, Optional<Path> channelsFile,
         env.validate();
         return config;
     }
+
+    /** The same settings on another runtime configuration. */
+    public NotifierConfig withRuntime(RuntimeConfig other) {
+        return new NotifierConfig(other, channelsFile, receiversFile, publicUrl, delivery);
+    }
 }

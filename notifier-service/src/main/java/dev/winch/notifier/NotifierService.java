@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,6 +41,11 @@ public final class NotifierService {
     private final ReceiverRouteFollower receivers;
     private final DeliveredLog delivered;
     private final DeliveryEngine engine;
+
+    /** A notifier without channels: it logs every result. */
+    public NotifierService(ServiceRuntime runtime) {
+        this(runtime, NotifierConfig.fromEnv(Map.of()).withRuntime(runtime.config()), List.of(), List.of());
+    }
 
     /**
      * @param channels      the channels of the channels file
