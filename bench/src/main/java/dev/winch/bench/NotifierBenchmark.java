@@ -82,14 +82,17 @@ public final class NotifierBenchmark {
     private final Map<String, Long> received = new ConcurrentHashMap<>();
     private final Map<String, Long> published = new ConcurrentHashMap<>();
     private final AtomicInteger posts = new AtomicInteger();
+    private final List<NotifierService> services = new ArrayList<>();
     private ServiceStack stack;
+    private String deadNote = "";
     private Vertx vertx;
     private int port;
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parseOrExit(args, DEFAULTS, USAGE);
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.winch").setLevel(Level.WARN);
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.apache.kafka").setLevel(Level.WARN);
+        // The services' INFO lines (one per delivery) and the broker's request log would be measured with them.
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .setLevel(Level.WARN);
         new NotifierBenchmark().run(flags.integer("results", 1, 10_000_000), flags.integer("rate", 1, 100_000),
                 flags.integer("seconds", 1, 3600), flags.integer("timeout-ms", 10, 600_000));
         System.exit(0);
@@ -100,11 +103,15 @@ public final class NotifierBenchmark {
         try (ServiceStack started = ServiceStack.start(progress)) {
             stack = started;
             vertx = Vertx.vertx();
-            startEndpoint();
-            report.append(partA(results));
-            report.append(partB(rate, seconds, timeoutMs));
-        } finally {
-            if (vertx != null) {
+            try {
+                startEndpoint();
+                report.append(partA(results));
+                report.append(partB(rate, seconds, timeoutMs));
+            } finally {
+                // the notifiers first (no new attempts), then the channels' HTTP clients, then the stack
+                for (NotifierService service : services) {
+                    service.close().await(30, TimeUnit.SECONDS);
+                }
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
         }
@@ -143,7 +150,7 @@ public final class NotifierBenchmark {
         return String.format(Locale.ROOT, """
                 ### Part A: throughput to one webhook channel
 
-                | results | messages (POSTs) | notifier start to last received, s | results/s from start | first to last received, s | results/s steady | notifier start (groups joined), s |
+                | results | messages (POSTs) | notifier start to last received, s | results/s from start | first to last received, s | results/s steady | notifier start until its groups formed, s |
                 |---:|---:|---:|---:|---:|---:|---:|
                 | %d | %d | %.2f | %.0f | %.2f | %.0f | %.2f |
 
@@ -165,7 +172,8 @@ public final class NotifierBenchmark {
         out.append(alone.row("healthy channel alone: publish → received"));
         Latencies beside = runB("bench-b2", rate, seconds, timeoutMs, true);
         out.append(beside.row("healthy channel beside the dead one"));
-        out.append(String.format(Locale.ROOT, "%nDelay added by the dead channel: p50 %s ms, p99 %s ms.%n%n",
+        out.append(String.format(Locale.ROOT, "%n%s%n%nDelay added by the dead channel: p50 %s ms, p99 %s ms.%n%n",
+                deadNote,
                 Latencies.ms(beside.millis(0.5) - alone.millis(0.5)),
                 Latencies.ms(beside.millis(0.99) - alone.millis(0.99))));
         return out.toString();
@@ -181,8 +189,15 @@ public final class NotifierBenchmark {
         if (withDead) {
             channels.add(new BenchChannel(dead, webClient(), "/never"));
         }
-        start(name, channels, Duration.ofMillis(timeoutMs));
+        ServiceRuntime notifier = start(name, channels, Duration.ofMillis(timeoutMs));
         ServiceRuntime publisher = runtime(name + "-publisher");
+        // Not measured: the producer's first send (it waits for metadata), and the new groups reading past the
+        // earlier parts' results. A first result of this run, received, says both are behind us.
+        Event<ActionResult> first = event(name, -1);
+        publisher.publisher().publish(first).await(30, TimeUnit.SECONDS);
+        if (!ServiceStack.await(() -> received.containsKey(first.id()), 120_000)) {
+            throw new IllegalStateException("the first result of " + name + " was not received within 120 s");
+        }
         List<String> ids = new ArrayList<>();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long next = System.nanoTime();
@@ -199,6 +214,15 @@ public final class NotifierBenchmark {
         ServiceStack.await(() -> ids.stream().allMatch(received::containsKey), 120_000);
         List<Long> nanos = ids.stream().filter(received::containsKey)
                 .map(id -> received.get(id) - published.get(id)).toList();
+        if (withDead) {
+            var deadLettered = notifier.registry().find("winch_notifications_total")
+                    .tags("channel", dead, "outcome", "dead_lettered").counter();
+            var depth = notifier.registry().find("winch_notification_queue_depth").tags("channel", dead).gauge();
+            deadNote = String.format(Locale.ROOT, "When the healthy channel had all %d, the dead channel had "
+                    + "dead-lettered %.0f and held %.0f in its queue (the consumer stops fetching at "
+                    + "WINCH_CONSUMER_MAX_IN_FLIGHT, 64).", ids.size(),
+                    deadLettered == null ? 0 : deadLettered.count(), depth == null ? 0 : depth.value());
+        }
         return Latencies.ofNanos(nanos);
     }
 
@@ -234,14 +258,21 @@ public final class NotifierBenchmark {
         return runtime;
     }
 
-    private void start(String group, List<Channel> channels, Duration attemptTimeout) throws Exception {
+    private ServiceRuntime start(String group, List<Channel> channels, Duration attemptTimeout) throws Exception {
         ServiceRuntime runtime = runtime(group);
         NotifierConfig config = new NotifierConfig(runtime.config(), Optional.empty(), Optional.empty(),
                 Optional.empty(), new DeliverySettings(new RetryPolicy(3, Duration.ofMinutes(5),
                         Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)), attemptTimeout,
                         Duration.ofMinutes(1), 100, 10_000));
-        new NotifierService(runtime, config, channels, List.of()).start().await(60, TimeUnit.SECONDS);
+        NotifierService service = new NotifierService(runtime, config, channels, List.of());
+        services.add(service);
+        service.start().await(60, TimeUnit.SECONDS);
         runtime.markStarted();
+        // a group's first assignment takes a second or more: latencies are measured from then on
+        if (!ServiceStack.await(service::channelsAssigned, 60_000)) {
+            throw new IllegalStateException("the channels' consumer groups did not form within 60 s");
+        }
+        return runtime;
     }
 
     private void route(String receiver, List<String> channels) throws Exception {

@@ -95,8 +95,8 @@ public final class NotifierService {
         return runtime.close();
     }
 
-    /** Whether every channel's consumer has partitions. */
-    boolean channelsAssigned() {
+    /** Whether every channel's consumer has been given partitions (its group has formed). */
+    public boolean channelsAssigned() {
         return engine.assigned();
     }
 

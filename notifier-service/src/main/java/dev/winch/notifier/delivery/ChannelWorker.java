@@ -101,12 +101,18 @@ public final class ChannelWorker {
             return Future.succeededFuture();
         }
         return permits(pending.size()).compose(permits -> {
+            // Messages go out one after another (a partition's order); the record of each (its mark, its dead
+            // letters) is written while the next is sent, and the batch completes once all of them are stored.
+            List<Future<Void>> records = new ArrayList<>();
             Future<Void> chain = Future.succeededFuture();
             for (DeliveryPlan.Message message : DeliveryPlan.fold(pending.size(), permits)) {
                 List<Item> items = pending.subList(message.from(), message.to());
-                chain = chain.compose(v -> deliver(items));
+                chain = chain.compose(v -> deliver(items).map(recorded -> {
+                    records.add(recorded);
+                    return null;
+                }));
             }
-            return chain;
+            return chain.compose(v -> Future.all(records)).mapEmpty();
         });
     }
 
@@ -126,7 +132,8 @@ public final class ChannelWorker {
         return vertx.timer(wait, TimeUnit.MILLISECONDS).compose(v -> permits(wanted));
     }
 
-    private Future<Void> deliver(List<Item> items) {
+    /** Sends one message; completes once it is sent or given up, with the write that records it. */
+    private Future<Future<Void>> deliver(List<Item> items) {
         List<Event<?>> events = items.stream().<Event<?>>map(Item::event).toList();
         Notification notification = items.size() == 1 ? source.single(events.get(0))
                 : source.digest(events, settings.window());
@@ -138,7 +145,7 @@ public final class ChannelWorker {
                     if (!(outcome instanceof Delivery.Delivered)) {
                         String reason = outcome instanceof Delivery.Rejected rejected ? "refused: " + rejected.reason()
                                 : ((Delivery.Retry) outcome).reason();
-                        return deadLetter(items, reason).compose(v -> mark(items));
+                        return Future.succeededFuture(deadLetter(items, reason).compose(v -> mark(items)));
                     }
                     Item first = items.get(0);
                     LOG.atInfo().addKeyValue("channel", channel.name()).addKeyValue("resultId", first.event().id())
@@ -149,7 +156,7 @@ public final class ChannelWorker {
                     long now = clock.millis();
                     items.forEach(item -> latency.record(
                             Math.max(0, now - item.event().time().toEpochMilli()), TimeUnit.MILLISECONDS));
-                    return mark(items);
+                    return Future.succeededFuture(mark(items));
                 });
     }
 
