@@ -92,7 +92,7 @@ public final class NotifierBenchmark {
         Flags flags = Flags.parseOrExit(args, DEFAULTS, USAGE);
         // The services' INFO lines (one per delivery) and the broker's request log would be measured with them.
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                .setLevel(Level.WARN);
+                .setLevel(Level.ERROR);
         new NotifierBenchmark().run(flags.integer("results", 1, 10_000_000), flags.integer("rate", 1, 100_000),
                 flags.integer("seconds", 1, 3600), flags.integer("timeout-ms", 10, 600_000));
         System.exit(0);

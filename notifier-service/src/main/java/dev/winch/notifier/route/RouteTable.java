@@ -3,11 +3,11 @@ package dev.winch.notifier.route;
 import dev.winch.common.event.ActionResult;
 import dev.winch.notifier.channel.Route;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which channels a result goes to: its receiver's routes (learnt from {@code winch.receivers}) and the default
@@ -17,12 +17,14 @@ import java.util.Set;
  * the gateway cannot know the channels file, so it can only check a channel name's syntax. {@link #put} says which
  * routes it left out, so the caller can warn and count. A default route naming an unknown channel is a mistake in
  * the notifier's own configuration and is refused at start.
+ *
+ * <p>Thread-safe: the receivers' follower writes it while every channel's consumer reads it.
  */
 public final class RouteTable {
 
     private final Set<String> channels;
     private final List<Route> defaults;
-    private final Map<String, List<Route>> byReceiver = new HashMap<>();
+    private final Map<String, List<Route>> byReceiver = new ConcurrentHashMap<>();
 
     /**
      * @param channels the names of the channels the notifier has
