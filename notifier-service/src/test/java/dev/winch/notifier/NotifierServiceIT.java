@@ -107,7 +107,6 @@ class NotifierServiceIT {
         ServiceRuntime runtime = start(List.of(healthy, silent, refusing), List.of(), Duration.ofMinutes(1));
         await().atMost(WAIT).until(() -> services.get(0).channelsAssigned());
 
-        Instant published = Instant.now();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ids.add(publish(runtime, result("down-" + i, Outcome.APPLIED)));
@@ -116,7 +115,6 @@ class NotifierServiceIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(healthy.deliveredIds()).containsExactlyElementsOf(ids));
         Instant healthyDone = healthy.delivered.get(2).at();
         // the silent channel needs 3 attempts of 300 ms for each result, 2.7 s for all three
-        assertThat(Duration.between(published, healthyDone)).isLessThan(Duration.ofSeconds(2));
         await().atMost(WAIT).untilAsserted(() -> assertThat(silent.attempts).hasSizeGreaterThan(3));
         assertThat(healthyDone).as("all delivered before the silent channel got to its second result")
                 .isBefore(silent.attempts.get(3).at());
