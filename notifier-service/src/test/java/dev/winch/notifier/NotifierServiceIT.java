@@ -162,6 +162,34 @@ class NotifierServiceIT {
     }
 
     @Test
+    void resultsArrivingWhenTheRateIsSpentWaitForTheNextPeriodAndGoTogether() throws Exception {
+        // 30 a minute, counted over 2 s: one message per 2 s
+        Recording chat = new Recording(KafkaBrokerExtension.uniqueName("chat"), 30, 0, null);
+        routeReceiver(receiver, "{'channel':'" + chat.name() + "'}");
+        ServiceRuntime runtime = start(List.of(chat), List.of(), Duration.ofSeconds(2));
+        String first = publish(runtime, result("spent-0", Outcome.APPLIED));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(chat.deliveredIds()).containsExactly(first));
+
+        List<String> later = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            later.add(publish(runtime, result("spent-" + i, Outcome.APPLIED)));
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(chat.deliveredIds()).hasSize(6));
+        assertThat(chat.deliveredIds()).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(first), later.stream()).toList());
+        // the first of the five may wait for a permit alone; those arriving meanwhile go together after it
+        assertThat(chat.delivered).as("the five wait for permits and are folded, not sent one by one")
+                .hasSizeLessThanOrEqualTo(3);
+        assertThat(chat.delivered.get(chat.delivered.size() - 1).notification())
+                .isInstanceOf(Notification.Digest.class);
+        for (int i = 0; i + 2 < chat.delivered.size(); i++) {
+            assertThat(Duration.between(chat.delivered.get(i).at(), chat.delivered.get(i + 2).at()))
+                    .as("at most one message in each 2 s period").isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
+        }
+    }
+
+    @Test
     void aRedeliveredResultIsNotSentAgain() throws Exception {
         Recording mail = new Recording(KafkaBrokerExtension.uniqueName("mail"));
         routeReceiver(receiver, "{'channel':'" + mail.name() + "'}");
