@@ -53,6 +53,10 @@ public record ReceiverRoutes(String id, List<Route> routes, List<String> ignored
                 }
                 Set<Outcome> outcomes = EnumSet.noneOf(Outcome.class);
                 JsonNode given = entry.path("outcomes");
+                if (!given.isMissingNode() && !given.isNull() && !given.isArray()) {
+                    ignored.add(at + ": outcomes is not a list");
+                    continue;
+                }
                 for (JsonNode outcome : given) {
                     Outcome known = outcome(outcome.asText());
                     if (known == null) {

@@ -52,6 +52,14 @@ class ReceiverRoutesTest {
     }
 
     @Test
+    void aRouteWhoseOutcomesAreNotAListIsDroppedNotWidened() throws Exception {
+        ReceiverRoutes routes = decode("{'id':'r','notify':[{'channel':'a','outcomes':'FAILED'},{'channel':'b'}]}");
+
+        assertThat(routes.routes()).containsExactly(new Route("b", Set.of()));
+        assertThat(routes.ignored()).containsExactly("notify[0]: outcomes is not a list");
+    }
+
+    @Test
     void refusesARecordWithoutId() {
         assertThatThrownBy(() -> decode("{'notify':[]}")).isInstanceOf(IOException.class);
     }
