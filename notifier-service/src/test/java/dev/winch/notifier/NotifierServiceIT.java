@@ -217,6 +217,24 @@ class NotifierServiceIT {
     }
 
     @Test
+    void theSameResultWrittenTwiceIsSentOnce() throws Exception {
+        Recording mail = new Recording(KafkaBrokerExtension.uniqueName("mail"));
+        routeReceiver(receiver, "{'channel':'" + mail.name() + "'}");
+        ServiceRuntime runtime = start(List.of(mail), List.of(), Duration.ofMinutes(1));
+        Event<ActionResult> twice = new Event<>(KafkaBrokerExtension.uniqueName("result"), URI.create("/winch/it"),
+                Instant.now(), result("twice", Outcome.APPLIED));
+
+        runtime.publisher().publish(twice).await(30, TimeUnit.SECONDS);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(mail.deliveredIds()).containsExactly(twice.id()));
+        runtime.publisher().publish(twice).await(30, TimeUnit.SECONDS);
+        String after = publish(runtime, result("after-twice", Outcome.APPLIED));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(mail.deliveredIds()).contains(after));
+        assertThat(mail.deliveredIds()).containsExactly(twice.id(), after);
+        assertThat(count(runtime, mail.name(), "duplicate")).isEqualTo(1);
+    }
+
+    @Test
     void aReceiverRecordRoutesByOutcomeAndItsUnknownChannelIsIgnoredAndCounted() throws Exception {
         Recording ops = new Recording(KafkaBrokerExtension.uniqueName("ops"));
         routeReceiver(receiver, "{'channel':'" + ops.name() + "','outcomes':['FAILED']},{'channel':'ops-mial'}");
