@@ -89,10 +89,14 @@ public final class NotifierService {
                 .compose(v -> engine.start(channels, new ResultNotifications(routes, config.publicUrl()), ""));
     }
 
-    /** Makes retries and rate-limit waits stop at once, before the runtime stops the consumers. */
+    /**
+     * Stops the runtime (the consumers first), and makes retries and rate-limit waits stop at once, so shutdown does
+     * not wait for a dead channel's next attempt.
+     */
     public Future<Void> close() {
+        Future<Void> closed = runtime.close();
         engine.stop();
-        return runtime.close();
+        return closed;
     }
 
     /** Whether every channel's consumer has been given partitions (its group has formed). */

@@ -235,6 +235,28 @@ class NotifierServiceIT {
     }
 
     @Test
+    void stoppingDuringRetriesLeavesTheResultForTheNextRunAndDeadLettersNothing() throws Exception {
+        String name = KafkaBrokerExtension.uniqueName("later");
+        Recording silent = new TestChannels.Silent(name);
+        routeReceiver(receiver, "{'channel':'" + name + "'}");
+        ServiceRuntime first = start(List.of(silent), List.of(), Duration.ofMinutes(1));
+        String id = publish(first, result("stopped", Outcome.APPLIED));
+        await().atMost(WAIT).until(() -> !silent.attempts.isEmpty());
+
+        long stopping = System.nanoTime();
+        services.remove(services.size() - 1).close().await(30, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("no wait for the next attempt")
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(silent.attempts).hasSizeLessThan(3);
+        Recording back = new Recording(name);
+        start(List.of(back), List.of(), Duration.ofMinutes(1));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(back.deliveredIds()).containsExactly(id));
+        assertThat(deadLetters(Set.of(id))).isEmpty();
+        assertThat(deadLetters(Topics.deadLetter(Topics.RESULTS), Set.of(id))).isEmpty();
+    }
+
+    @Test
     void aReceiverRecordRoutesByOutcomeAndItsUnknownChannelIsIgnoredAndCounted() throws Exception {
         Recording ops = new Recording(KafkaBrokerExtension.uniqueName("ops"));
         routeReceiver(receiver, "{'channel':'" + ops.name() + "','outcomes':['FAILED']},{'channel':'ops-mial'}");
@@ -341,10 +363,14 @@ class NotifierServiceIT {
 
     /** The dead letters of the given results. */
     private List<ConsumerRecord<String, byte[]>> deadLetters(Set<String> resultIds) {
+        return deadLetters(Topics.NOTIFICATIONS_DLQ, resultIds);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLetters(String topic, Set<String> resultIds) {
         Map<String, Object> config = KafkaSettings.reader(broker.bootstrapServers());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            TopicPartition tp = new TopicPartition(Topics.NOTIFICATIONS_DLQ, 0);
+            TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);

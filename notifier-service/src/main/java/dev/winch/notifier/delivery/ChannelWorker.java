@@ -13,6 +13,7 @@ import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,6 +52,8 @@ public final class ChannelWorker {
     private final MeterRegistry registry;
     private final Timer latency;
     private volatile boolean stopping;
+    /** The consumer's context, where every batch is handled. */
+    private volatile Context context;
 
     public ChannelWorker(Vertx vertx, Channel channel, NotificationSource source, DeliveredLog log,
             EventPublisher publisher, EventCodec codec, DeliverySettings settings, Clock clock, String group,
@@ -75,13 +78,25 @@ public final class ChannelWorker {
         return channel;
     }
 
-    /** New attempts and waits stop; what is unfinished is left for redelivery. */
+    /**
+     * New attempts and waits stop; what is unfinished is left for redelivery. Call it after the consumer was told
+     * to stop: the flag is set on the consumer's context, behind the consumer's own "closing", so a batch this
+     * cuts short is taken as unfinished (redelivered) and never as failed (retried, then dead-lettered).
+     */
     public void stop() {
-        stopping = true;
+        Context c = context;
+        if (c == null) {
+            stopping = true;
+        } else {
+            c.runOnContext(v -> stopping = true);
+        }
     }
 
     /** One partition's waiting events; completes when each is delivered, dead-lettered or not this channel's. */
     public Future<Void> handle(List<Event<?>> events, List<RecordPosition> positions) {
+        if (context == null) {
+            context = Vertx.currentContext();
+        }
         List<Item> pending = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             Event<?> event = events.get(i);

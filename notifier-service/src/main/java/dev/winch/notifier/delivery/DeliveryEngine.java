@@ -63,7 +63,10 @@ public final class DeliveryEngine {
         return Future.all(started).mapEmpty();
     }
 
-    /** Lets no worker start another attempt or wait; unfinished work is redelivered after a restart. */
+    /**
+     * Lets no worker start another attempt or wait; unfinished work is redelivered after a restart. Call it after
+     * the consumers were told to stop (see {@link ChannelWorker#stop()}).
+     */
     public void stop() {
         workers.forEach(ChannelWorker::stop);
     }
