@@ -8,6 +8,7 @@ import dev.winch.notifier.channel.Channel;
 import dev.winch.notifier.channel.Route;
 import dev.winch.notifier.delivery.DeliveredLog;
 import dev.winch.notifier.delivery.DeliveryEngine;
+import dev.winch.notifier.delivery.DeliveryTopics;
 import dev.winch.notifier.route.ReceiverRouteFollower;
 import dev.winch.notifier.route.ReceiverRoutes;
 import dev.winch.notifier.route.RouteTable;
@@ -78,7 +79,10 @@ public final class NotifierService {
         }
         LOG.info("Delivering results to {} channel(s): {}", channels.size(),
                 channels.stream().map(c -> c.name() + " (" + c.kind() + ")").collect(Collectors.joining(", ")));
-        return runtime.blocking().call(this::fileRoutes)
+        return runtime.blocking().call(() -> {
+                    DeliveryTopics.check(runtime.config().kafkaBootstrapServers());
+                    return fileRoutes();
+                })
                 .compose(fromFile -> {
                     fromFile.forEach(receivers::learn);
                     runtime.onClose(receivers::stop);
