@@ -212,13 +212,21 @@ public final class ChannelWorker {
         } catch (RuntimeException e) {
             sent = Future.failedFuture(e);
         }
+        // Back on this worker's context whatever thread the channel answers on: the limiter, the marks and the
+        // order of a partition's messages are this context's.
+        Context here = Vertx.currentContext();
         sent.onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            if (ar.succeeded() && ar.result() != null) {
-                answer.tryComplete(ar.result());
+            Delivery delivery = ar.succeeded() && ar.result() != null ? ar.result()
+                    : new Delivery.Retry(ar.succeeded() ? "no delivery status"
+                            : String.valueOf(ar.cause().getMessage()), null);
+            if (here == null || Vertx.currentContext() == here) {
+                vertx.cancelTimer(timer);
+                answer.tryComplete(delivery);
             } else {
-                answer.tryComplete(new Delivery.Retry(ar.succeeded() ? "no delivery status"
-                        : String.valueOf(ar.cause().getMessage()), null));
+                here.runOnContext(v -> {
+                    vertx.cancelTimer(timer);
+                    answer.tryComplete(delivery);
+                });
             }
         });
         return answer.future();
