@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -223,10 +224,14 @@ public final class ChannelWorker {
                 vertx.cancelTimer(timer);
                 answer.tryComplete(delivery);
             } else {
-                here.runOnContext(v -> {
-                    vertx.cancelTimer(timer);
-                    answer.tryComplete(delivery);
-                });
+                try {
+                    here.runOnContext(v -> {
+                        vertx.cancelTimer(timer);
+                        answer.tryComplete(delivery);
+                    });
+                } catch (RejectedExecutionException closed) {
+                    // the notifier has stopped: nobody waits for this answer, the result is redelivered
+                }
             }
         });
         return answer.future();
