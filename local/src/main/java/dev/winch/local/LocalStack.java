@@ -32,7 +32,8 @@ import sun.misc.Signal;
 
 /**
  * The whole Winch stack on one machine: a real Kafka broker (KRaft, in this JVM), a sandbox Kubernetes API when
- * no kubeconfig is found, and the five services, each from its own runnable jar in a child process.
+ * no kubeconfig is found, the five services, each from its own runnable jar in a child process, and the capture
+ * endpoints of the notifications ({@link NotificationCapture}: an SMTP server and a webhook, shown by the banner).
  * Ctrl-C stops the services (SIGTERM, so they finish in-flight work and commit), then the broker and the sandbox.
  *
  * <p>Environment: {@code WINCH_LOCAL_HTTP_PORT} (gateway, default 8080), {@code WINCH_LOCAL_HOST} (the address
@@ -55,6 +56,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<Thread> pumps = new ArrayList<>();
     private EmbeddedKafkaBroker kafka;
     private SandboxKubernetes sandbox;
+    private NotificationCapture capture;
     private String host = "127.0.0.1";
 
     LocalStack(Path home, PrintStream out) {
@@ -127,6 +129,9 @@ public final class LocalStack implements AutoCloseable {
                       namespace: demo
                       workload: deployment/web
                       container: web
+                    notify:
+                      - channel: local-mail
+                        outcomes: [APPLIED, FAILED]
                   - id: web-up
                     name: Two more web pods (Alertmanager action=up, or a plain POST)
                     kind: scaleService
@@ -149,6 +154,26 @@ public final class LocalStack implements AutoCloseable {
                     scaleHost: {hostSelector: {winch.dev/group: workers}, action: down, amount: 1, min: 1, max: 5}
                 """.formatted(token, token, token, token, token));
 
+        capture = NotificationCapture.start(host, out);
+        Path channels = work.resolve("channels.yaml");
+        Files.writeString(channels, """
+                # Written by the local run: the notifier's channels, delivered to the capture endpoints of the run.
+                # demo-web routes its results to local-mail (receivers.yaml); every result goes to local-webhook.
+                channels:
+                  - name: local-mail
+                    kind: smtp
+                    host: %s
+                    port: %d
+                    tls: none
+                    from: winch@localhost
+                    to: [ops@localhost]
+                  - name: local-webhook
+                    kind: webhook
+                    url: %s
+                defaultRoutes:
+                  - channel: local-webhook
+                """.formatted(host, capture.smtpPort(), capture.webhookUrl()));
+
         for (String service : SERVICES) {
             Map<String, String> serviceEnv = new HashMap<>();
             serviceEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -160,6 +185,11 @@ public final class LocalStack implements AutoCloseable {
                 serviceEnv.put("WINCH_HTTP_PORT", String.valueOf(httpPort));
                 serviceEnv.put("WINCH_HTTP_HOST", host);
                 serviceEnv.put("WINCH_RECEIVERS_FILE", receivers.toString());
+            }
+            if (service.equals("notifier-service")) {
+                serviceEnv.put("WINCH_NOTIFIER_CHANNELS_FILE", channels.toString());
+                serviceEnv.put("WINCH_NOTIFIER_RECEIVERS_FILE", receivers.toString());
+                serviceEnv.put("WINCH_PUBLIC_URL", "http://" + host + ":" + httpPort);
             }
             managementPorts.put(service, management);
             processes.put(service, launch(service, serviceEnv));
@@ -274,6 +304,11 @@ public final class LocalStack implements AutoCloseable {
                     + "machinedeployments.cluster.x-k8s.io -A");
         }
         out.println();
+        out.println("Notifications (channels in " + work.resolve("channels.yaml") + "):");
+        out.println("  mail (SMTP in this JVM, port " + capture.smtpPort() + ") and webhook bodies ("
+                + capture.webhookUrl() + "):");
+        out.println("  curl -s " + capture.capturedUrl());
+        out.println();
     }
 
     @Override
@@ -306,6 +341,10 @@ public final class LocalStack implements AutoCloseable {
         if (sandbox != null) {
             sandbox.close();
             sandbox = null;
+        }
+        if (capture != null) {
+            capture.close();
+            capture = null;
         }
     }
 

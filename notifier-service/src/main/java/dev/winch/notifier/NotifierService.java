@@ -4,29 +4,122 @@ import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.Topics;
 import dev.winch.common.runtime.ServiceRuntime;
+import dev.winch.notifier.channel.Channel;
+import dev.winch.notifier.channel.Route;
+import dev.winch.notifier.delivery.DeliveredLog;
+import dev.winch.notifier.delivery.DeliveryEngine;
+import dev.winch.notifier.delivery.DeliveryTopics;
+import dev.winch.notifier.route.ReceiverRouteFollower;
+import dev.winch.notifier.route.ReceiverRoutes;
+import dev.winch.notifier.route.RouteTable;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier: reads what the workers did from {@code winch.results} and tells people. This version writes each
- * result to the log, with its event id and target.
+ * The notifier: reads what the workers did from {@code winch.results} and tells people. Every result is logged
+ * with its event id and target; a result routed to channels (by its receiver's {@code notify} routes, learnt from
+ * {@code winch.receivers}, and the default routes) is delivered to each of them by the {@link DeliveryEngine}.
+ *
+ * <p>Start order: the receivers' routes and the delivery marks are read whole first, so the first result a channel
+ * reads is routed as configured and a redelivered one is recognised; then one consumer per channel.
  */
 public final class NotifierService {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierService.class);
 
     private final ServiceRuntime runtime;
+    private final NotifierConfig config;
+    private final List<Channel> channels;
+    private final RouteTable routes;
+    private final ReceiverRouteFollower receivers;
+    private final DeliveredLog delivered;
+    private final DeliveryEngine engine;
 
+    /** A notifier without channels: it logs every result. */
     public NotifierService(ServiceRuntime runtime) {
+        this(runtime, NotifierConfig.fromEnv(Map.of()).withRuntime(runtime.config()), List.of(), List.of());
+    }
+
+    /**
+     * @param channels      the channels of the channels file
+     * @param defaultRoutes its routes for every receiver
+     * @throws IllegalArgumentException when two channels share a name or a default route names no channel
+     */
+    public NotifierService(ServiceRuntime runtime, NotifierConfig config, List<Channel> channels,
+            List<Route> defaultRoutes) {
         this.runtime = runtime;
+        this.config = config;
+        this.channels = List.copyOf(channels);
+        Set<String> names = new HashSet<>();
+        for (Channel channel : channels) {
+            if (!names.add(channel.name())) {
+                throw new IllegalArgumentException("two channels are named '" + channel.name() + "'");
+            }
+        }
+        this.routes = new RouteTable(names, defaultRoutes);
+        String bootstrap = runtime.config().kafkaBootstrapServers();
+        this.receivers = new ReceiverRouteFollower(runtime.vertx(), bootstrap, routes, runtime.registry());
+        this.delivered = new DeliveredLog(runtime.vertx(), bootstrap, runtime.publisher(),
+                config.delivery().recentIds());
+        this.engine = new DeliveryEngine(runtime, delivered, config.delivery());
     }
 
     public Future<Void> start() {
-        return runtime.consume(Topics.RESULTS, ActionResult.class, this::handle).mapEmpty();
+        if (channels.isEmpty()) {
+            LOG.info("No notification channels: results are only logged");
+            return runtime.consume(Topics.RESULTS, ActionResult.class, this::log).mapEmpty();
+        }
+        LOG.info("Delivering results to {} channel(s): {}", channels.size(),
+                channels.stream().map(c -> c.name() + " (" + c.kind() + ")").collect(Collectors.joining(", ")));
+        return runtime.blocking().call(() -> {
+                    DeliveryTopics.check(runtime.config().kafkaBootstrapServers());
+                    return fileRoutes();
+                })
+                .compose(fromFile -> {
+                    fromFile.forEach(receivers::learn);
+                    runtime.onClose(receivers::stop);
+                    runtime.onClose(delivered::stop);
+                    return Future.all(receivers.start(), delivered.start());
+                })
+                .compose(v -> runtime.consume(Topics.RESULTS, ActionResult.class, this::log))
+                .compose(v -> engine.start(channels, new ResultNotifications(routes, config.publicUrl()), ""));
     }
 
-    private Future<Void> handle(Event<ActionResult> event) {
+    /**
+     * Stops the runtime (the consumers first), and makes retries and rate-limit waits stop at once, so shutdown does
+     * not wait for a dead channel's next attempt.
+     */
+    public Future<Void> close() {
+        Future<Void> closed = runtime.close();
+        engine.stop();
+        return closed;
+    }
+
+    /** Whether every channel's consumer has been given partitions (its group has formed). */
+    public boolean channelsAssigned() {
+        return engine.assigned();
+    }
+
+    private List<ReceiverRoutes> fileRoutes() {
+        if (config.receiversFile().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return ReceiverRouteFollower.readFile(config.receiversFile().get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + config.receiversFile().get(), e);
+        }
+    }
+
+    private Future<Void> log(Event<ActionResult> event) {
         ActionResult result = event.data();
         LOG.atInfo().addKeyValue("eventId", result.causeId()).addKeyValue("target", result.target())
                 .addKeyValue("worker", result.worker()).addKeyValue("outcome", result.outcome())

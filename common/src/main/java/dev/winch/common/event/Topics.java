@@ -16,6 +16,13 @@ public final class Topics {
     /** What every worker did, for notifications and delivery history. */
     public static final String RESULTS = "winch.results";
     public static final String K8S_EVENTS = "winch.k8s.events";
+    /**
+     * What the notifier delivered to each channel; compacted, key = {@code channel|topic/partition@topicId}, so a
+     * redelivered result is recognised and not sent to a channel again.
+     */
+    public static final String NOTIFICATIONS_DELIVERED = "winch.notifications.delivered";
+    /** Notifications no channel took after the last try, or that a channel refused, with channel and reason. */
+    public static final String NOTIFICATIONS_DLQ = "winch.notifications.dlq";
 
     /** Topics that carry CloudEvents and are consumed by a worker; each has a dead-letter topic. */
     public static final List<String> EVENT_TOPICS =

@@ -14,6 +14,8 @@ public final class DeadLetterHeaders {
     public static final String ORIGINAL_OFFSET = "winch_dlq_offset";
     /** The consumer group that gave up on it. */
     public static final String GROUP = "winch_dlq_group";
+    /** The notifier channel that did not take it ({@code winch.notifications.dlq}). */
+    public static final String CHANNEL = "winch_dlq_channel";
 
     private DeadLetterHeaders() {
     }

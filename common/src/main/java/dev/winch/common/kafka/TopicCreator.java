@@ -27,6 +27,9 @@ public final class TopicCreator {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            topics.add(new NewTopic(Topics.NOTIFICATIONS_DELIVERED, 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            topics.add(new NewTopic(Topics.NOTIFICATIONS_DLQ, 1, (short) 1));
             for (String topic : Topics.EVENT_TOPICS) {
                 topics.add(new NewTopic(topic, partitions, (short) 1));
                 topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));

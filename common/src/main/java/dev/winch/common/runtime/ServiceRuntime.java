@@ -162,11 +162,21 @@ public final class ServiceRuntime {
 
     /** As {@link #consume}, handing up to {@code maxBatch} waiting events of a partition to the handler at once. */
     public Future<EventConsumer> consumeBatches(List<String> topics, int maxBatch, BatchEventHandler handler) {
+        return consumeBatches(config.consumerGroup(), topics, maxBatch, handler);
+    }
+
+    /**
+     * As {@link #consumeBatches(List, int, BatchEventHandler)}, in the group {@code groupId} instead of the
+     * service's: for a service that keeps one position per destination (the notifier's group per channel), so a
+     * destination that is slow or down holds back only its own group.
+     */
+    public Future<EventConsumer> consumeBatches(String groupId, List<String> topics, int maxBatch,
+            BatchEventHandler handler) {
         EventConsumer consumer = EventConsumer.batching(vertx,
-                new EventConsumer.Settings(topics, config.consumerGroup(), config.maxInFlight(),
+                new EventConsumer.Settings(topics, groupId, config.maxInFlight(),
                         config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax(), maxBatch, true),
-                KafkaSettings.consumer(config.kafkaBootstrapServers(), config.consumerGroup(),
-                        config.serviceName() + "-" + String.join("+", topics)),
+                KafkaSettings.consumer(config.kafkaBootstrapServers(), groupId,
+                        config.serviceName() + "-" + groupId + "-" + String.join("+", topics)),
                 codec, handler, publisher(), registry);
         consumers.add(consumer);
         // The consumer runs its handlers on the context it is started from: give it an event-loop context.

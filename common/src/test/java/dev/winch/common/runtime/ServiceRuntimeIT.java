@@ -14,6 +14,8 @@ import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.WithKafka;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.apache.kafka.clients.admin.Admin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -123,6 +125,37 @@ class ServiceRuntimeIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(handled).containsExactly("consumed-1"));
         assertThat(onEventLoop).containsOnly(true);
         runtime.close().await(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void consumesInNamedGroupsEachWithItsOwnPosition(KafkaBroker broker) throws Exception {
+        String topic = KafkaBrokerExtension.uniqueName("it-runtime-groups");
+        broker.createTopic(topic, 1);
+        runtime = ServiceRuntime.create(config(broker.bootstrapServers(), Map.of()));
+        String fast = KafkaBrokerExtension.uniqueName("it-group-fast");
+        String stuck = KafkaBrokerExtension.uniqueName("it-group-stuck");
+        List<String> fastHandled = new CopyOnWriteArrayList<>();
+        List<String> stuckHandled = new CopyOnWriteArrayList<>();
+
+        runtime.consumeBatches(fast, List.of(topic), 1, (events, positions) -> {
+            events.forEach(e -> fastHandled.add(e.id()));
+            return Future.succeededFuture();
+        }).await(10, TimeUnit.SECONDS);
+        runtime.consumeBatches(stuck, List.of(topic), 1, (events, positions) -> {
+            events.forEach(e -> stuckHandled.add(e.id()));
+            return Promise.<Void>promise().future();
+        }).await(10, TimeUnit.SECONDS);
+        for (String id : List.of("grouped-1", "grouped-2", "grouped-3")) {
+            runtime.publisher().send(runtime.codec().toRecord(topic, scale(id))).await(10, TimeUnit.SECONDS);
+        }
+
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(fastHandled).containsExactly("grouped-1", "grouped-2", "grouped-3"));
+        assertThat(stuckHandled).containsExactly("grouped-1");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(fast)
+                    .partitionsToOffsetAndMetadata().get().values()).extracting(o -> o.offset()).containsExactly(3L));
+        }
     }
 
     @Test

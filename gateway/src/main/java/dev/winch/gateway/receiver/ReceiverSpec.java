@@ -2,6 +2,7 @@ package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Map;
  * Exactly one of the kind sections is set. Secrets: the token is kept only as its SHA-256; the HMAC secret is
  * kept because verifying a signature needs it, and is never shown.
  *
+ * @param notifyRoutes {@code notify}: the channels this receiver's results go to, or null
  * @param origin {@code api} (managed through the admin API) or {@code file} (declared in the receivers file)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +30,31 @@ public record ReceiverSpec(
         RateLimit rateLimit,
         String origin,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonProperty("notify") List<Notify> notifyRoutes) {
+
+    public ReceiverSpec {
+        notifyRoutes = notifyRoutes == null || notifyRoutes.isEmpty() ? null : List.copyOf(notifyRoutes);
+    }
+
+    /** A receiver that names no channels to notify. */
+    public ReceiverSpec(String id, String name, Kind kind, Auth auth, ScaleService scaleService, ScaleHost scaleHost,
+            ServiceUpgrade serviceUpgrade, Redeploy redeploy, RateLimit rateLimit, String origin, Instant createdAt,
+            Instant updatedAt) {
+        this(id, name, kind, auth, scaleService, scaleHost, serviceUpgrade, redeploy, rateLimit, origin, createdAt,
+                updatedAt, null);
+    }
+
+    /** What a notifier channel name may be, as the answer to a bad one says it. */
+    public static final String CHANNEL_RULE = "letters, digits, '.', '_' or '-', at most 63 characters, "
+            + "starting with a letter or digit";
+    private static final java.util.regex.Pattern CHANNEL_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    /** Whether {@code name} is a channel name ({@link #CHANNEL_RULE}). */
+    public static boolean isChannelName(String name) {
+        return name != null && CHANNEL_NAME.matcher(name).matches();
+    }
 
     /** What a receiver id may be, as the answer to a bad one says it: ids are URL path segments and Kafka keys. */
     public static final String ID_RULE = "letters, digits, '.', '_' or '-', at most 127 characters";
@@ -150,6 +176,19 @@ public record ReceiverSpec(
         /** Target fields only, default rollout options. */
         public Redeploy(String namespace, String workload, String container, String repoType) {
             this(namespace, workload, container, repoType, null, false, null, false);
+        }
+    }
+
+    /**
+     * A route to a notifier channel: the results of this receiver's events with one of {@code outcomes} go to
+     * {@code channel}. The gateway checks the syntax only; the notifier, which knows the channels file, ignores (and
+     * warns about, and counts) a route to a channel it does not have.
+     *
+     * @param outcomes upper-case {@code dev.winch.common.event.Outcome} names; empty means every outcome
+     */
+    public record Notify(String channel, List<String> outcomes) {
+        public Notify {
+            outcomes = outcomes == null ? List.of() : List.copyOf(outcomes);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.winch.common.event.Outcome;
 import dev.winch.common.image.ImageReference;
 import dev.winch.common.image.TagPolicy;
 import dev.winch.gateway.auth.Cidr;
@@ -11,6 +12,8 @@ import dev.winch.gateway.payload.Payloads;
 import dev.winch.gateway.receiver.ReceiverSpec.Auth;
 import dev.winch.gateway.receiver.ReceiverSpec.Kind;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +26,19 @@ import java.util.UUID;
  *
  * <p>Input: {@code id} (optional on create), {@code name}, {@code kind}, {@code token} (optional: generated when
  * neither a token nor an HMAC secret is given), {@code hmacSecret}, {@code allowedCidrs}, {@code rateLimit}
- * and the section named after the kind ({@code scaleService}, {@code scaleHost}, {@code serviceUpgrade},
+ * {@code notify} (routes to notifier channels) and the section named after the kind ({@code scaleService}, {@code scaleHost}, {@code serviceUpgrade},
  * {@code redeploy}).
  */
 public final class ReceiverValidator {
 
     private static final Set<String> ACTIONS = Set.of("up", "down");
+    /** The outcomes a route may name: every {@link Outcome} a worker writes ({@code UNKNOWN} is a reader's). */
+    private static final List<String> OUTCOMES = java.util.Arrays.stream(Outcome.values())
+            .filter(o -> o != Outcome.UNKNOWN).map(Enum::name).toList();
+    private static final int MAX_ROUTES = 32;
     private static final Set<String> ON_RESOLVED = Set.of("ignore", "up", "down");
     private static final Set<String> TOP_LEVEL = Set.of("id", "name", "kind", "token", "hmacSecret",
-            "allowedCidrs", "rateLimit", "scaleService", "scaleHost", "serviceUpgrade", "redeploy");
+            "allowedCidrs", "rateLimit", "notify", "scaleService", "scaleHost", "serviceUpgrade", "redeploy");
 
     /** A valid receiver, and its token in clear when the input gave or asked for one (shown once). */
     public record Validated(ReceiverSpec spec, Optional<String> token) {
@@ -110,6 +117,7 @@ public final class ReceiverValidator {
                     f.number(rate, "rateLimit.", "perSecond", 10, 0.001, 100_000),
                     f.integer(rate, "rateLimit.", "burst", 20, 1, 1_000_000));
         }
+        List<ReceiverSpec.Notify> notify = notify(f, input);
 
         for (Kind other : Kind.values()) {
             if (other != kind && input.has(other.json())) {
@@ -133,8 +141,70 @@ public final class ReceiverValidator {
         }
         Instant created = existing == null ? now : existing.createdAt();
         ReceiverSpec spec = new ReceiverSpec(id, name, kind, new Auth(tokenSha256, secret, cidrs, null),
-                scaleService, scaleHost, upgrade, redeploy, rateLimit, origin, created, now);
+                scaleService, scaleHost, upgrade, redeploy, rateLimit, origin, created, now, notify);
         return new Validated(spec, clearToken);
+    }
+
+    /**
+     * {@code notify: [{channel: ops-mail, outcomes: [FAILED, APPLIED]}]}: channel names by syntax, outcomes by
+     * {@link Outcome} (any case, stored upper-case), no channel twice, no outcome twice in one route.
+     */
+    private static List<ReceiverSpec.Notify> notify(FieldReader f, JsonNode input) {
+        JsonNode list = input.get("notify");
+        List<ReceiverSpec.Notify> routes = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return routes;
+        }
+        if (!list.isArray()) {
+            f.error("notify", "must be a list of {channel, outcomes}");
+            return routes;
+        }
+        if (list.size() > MAX_ROUTES) {
+            f.error("notify", "at most " + MAX_ROUTES + " routes");
+            return routes;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String p = "notify[" + i + "].";
+            JsonNode entry = list.get(i);
+            if (!entry.isObject()) {
+                f.error("notify[" + i + "]", "must be an object with channel and outcomes");
+                continue;
+            }
+            entry.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("channel") && !name.equals("outcomes")) {
+                    f.error(p + name, "is not a route field (channel, outcomes)");
+                }
+            });
+            String channel = f.text(entry, p, "channel", true);
+            if (channel != null && !ReceiverSpec.isChannelName(channel)) {
+                f.error(p + "channel", ReceiverSpec.CHANNEL_RULE);
+                channel = null;
+            }
+            if (channel != null) {
+                Integer first = seen.putIfAbsent(channel, i);
+                if (first != null) {
+                    f.error(p + "channel", "'" + channel + "' is already routed by notify[" + first
+                            + "]; give it once with all its outcomes");
+                }
+            }
+            List<String> outcomes = new ArrayList<>();
+            List<String> given = f.strings(entry, p, "outcomes");
+            for (int j = 0; j < given.size(); j++) {
+                String outcome = given.get(j).toUpperCase(java.util.Locale.ROOT);
+                if (!OUTCOMES.contains(outcome)) {
+                    f.error(p + "outcomes[" + j + "]", "must be one of " + String.join(", ", OUTCOMES));
+                } else if (outcomes.contains(outcome)) {
+                    f.error(p + "outcomes[" + j + "]", "'" + outcome + "' is given twice");
+                } else {
+                    outcomes.add(outcome);
+                }
+            }
+            if (channel != null) {
+                routes.add(new ReceiverSpec.Notify(channel, outcomes));
+            }
+        }
+        return routes;
     }
 
     private static ReceiverSpec.ScaleService scaleService(FieldReader f, JsonNode input) {
