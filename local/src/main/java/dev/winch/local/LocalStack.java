@@ -170,7 +170,7 @@ public final class LocalStack implements AutoCloseable {
                   - name: local-webhook
                     kind: webhook
                     url: %s
-                defaultRoutes:
+                routes:
                   - channel: local-webhook
                 """.formatted(host, capture.smtpPort(), capture.webhookUrl()));
 

@@ -1,9 +1,8 @@
 package dev.winch.notifier;
 
 import dev.winch.common.runtime.ServiceMain;
-import dev.winch.notifier.channel.Channel;
-import dev.winch.notifier.channel.Route;
-import java.util.List;
+import dev.winch.notifier.channel.ChannelsFile;
+import io.vertx.core.Future;
 
 /** Starts the notifier process. */
 public final class NotifierMain {
@@ -12,17 +11,19 @@ public final class NotifierMain {
     }
 
     public static void main(String[] args) {
-        ServiceMain.run(System.getenv(), NotifierConfig::fromEnv, (runtime, config) -> {
-            // ---- CHANNELS LOADER: the one place the channels file is read. ----------------------------------
-            // Replace the two lists with the loader when it is merged:
-            //   ChannelsFile file = ChannelsFile.load(path, System.getenv(), runtime.vertx());
-            //   channels = file.channels(); defaultRoutes = file.defaultRoutes();
-            // (on the worker pool, runtime.blocking().call(...), as it reads files.) Until then no channel is
-            // configured and results are only logged, whatever WINCH_NOTIFIER_CHANNELS_FILE names.
-            List<Channel> channels = List.of();
-            List<Route> defaultRoutes = List.of();
-            // ---------------------------------------------------------------------------------------------------
-            return new NotifierService(runtime, config, channels, defaultRoutes).start();
-        });
+        ServiceMain.run(System.getenv(), NotifierConfig::fromEnv, (runtime, config) -> runtime.blocking()
+                // The channels file (WINCH_NOTIFIER_CHANNELS_FILE) is read off the event loop; without one, no
+                // channel is configured and results are only logged.
+                .call(() -> config.channelsFile()
+                        .map(file -> ChannelsFile.load(file, System.getenv(), runtime.vertx()))
+                        .orElseGet(ChannelsFile::empty))
+                .compose(channels -> {
+                    runtime.onClose(() -> {
+                        channels.close();
+                        return Future.succeededFuture();
+                    });
+                    return new NotifierService(runtime, config, channels.channels(), channels.defaultRoutes())
+                            .start();
+                }));
     }
 }

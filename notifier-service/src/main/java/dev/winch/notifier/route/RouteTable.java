@@ -36,7 +36,7 @@ public final class RouteTable {
         this.defaults = List.copyOf(defaults);
         for (int i = 0; i < defaults.size(); i++) {
             if (!channels.contains(defaults.get(i).channel())) {
-                throw new IllegalArgumentException("defaultRoutes[" + i + "].channel: no channel named '"
+                throw new IllegalArgumentException("routes[" + i + "].channel: no channel named '"
                         + defaults.get(i).channel() + "'");
             }
         }

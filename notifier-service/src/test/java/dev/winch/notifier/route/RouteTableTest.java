@@ -70,6 +70,6 @@ class RouteTableTest {
     void refusesADefaultRouteToAnUnknownChannelNamingIt() {
         assertThatThrownBy(() -> new RouteTable(CHANNELS, List.of(new Route("ops-mail", Set.of()),
                 new Route("nowhere", Set.of()))))
-                .hasMessage("defaultRoutes[1].channel: no channel named 'nowhere'");
+                .hasMessage("routes[1].channel: no channel named 'nowhere'");
     }
 }
