@@ -59,7 +59,9 @@ class EventCodecTest {
                 event("/winch/notifier/k8s-events", new KubeEventObserved("8a0c6a5e-0c1b-4c1e-9f3a-6d2b7e9f1c44",
                         "shop", "Pod", "web-7d9f8b6c5-x2k4q", "BackOff",
                         "Back-off restarting failed container web in pod web-7d9f8b6c5-x2k4q", "Warning", 7,
-                        Instant.parse("2025-06-03T08:01:02Z"), Instant.parse("2025-06-03T08:15:29Z"))));
+                        Instant.parse("2025-06-03T08:01:02Z"), Instant.parse("2025-06-03T08:15:29Z"), "48213",
+                        Map.of("kind", "Event", "reason", "BackOff",
+                                "involvedObject", Map.of("kind", "Pod", "namespace", "shop")))));
     }
 
     private static <T extends WinchEvent> Event<T> event(String source, T data) {
