@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.winch.common.event.WorkloadRef;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,5 +92,32 @@ class KubernetesNamesTest {
         }
         assertThatThrownBy(() -> WorkloadRef.parse("../kube-system", "deployment/web"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
+    }
+
+    /**
+     * The checks scan characters instead of matching the API server's regular expressions; on 200,000 generated
+     * names over the characters that matter (fixed seed) they agree with those expressions exactly.
+     */
+    @Test
+    void agreesWithTheApiServersRegularExpressionsOnGeneratedNames() {
+        String format = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+        Pattern label = Pattern.compile(format);
+        Pattern subdomain = Pattern.compile(format + "(\\." + format + ")*");
+        Pattern qualifiedName = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+        String alphabet = "az09AZ-_./ \u00e9";
+        Random random = new Random(20261202);
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder name = new StringBuilder();
+            for (int i = random.nextInt(8); i > 0; i--) {
+                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String value = name.toString();
+            assertThat(KubernetesNames.isDns1123Label(value)).as("label %s", value)
+                    .isEqualTo(label.matcher(value).matches());
+            assertThat(KubernetesNames.isDns1123Subdomain(value)).as("subdomain %s", value)
+                    .isEqualTo(subdomain.matcher(value).matches());
+            assertThat(KubernetesNames.labelValueProblem(value).isEmpty()).as("label value %s", value)
+                    .isEqualTo(value.isEmpty() || qualifiedName.matcher(value).matches());
+        }
     }
 }

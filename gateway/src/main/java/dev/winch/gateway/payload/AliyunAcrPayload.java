@@ -48,11 +48,6 @@ public final class AliyunAcrPayload implements RegistryPayload {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         String hostPrefix = hostPrefix(request, fields);

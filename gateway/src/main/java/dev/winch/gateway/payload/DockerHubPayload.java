@@ -23,11 +23,6 @@ public final class DockerHubPayload implements RegistryPayload {
     public static final String FORMAT = "dockerhub";
 
     @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         String tag = fields.tag("push_data.tag");

@@ -52,11 +52,6 @@ public final class HarborPayload implements RegistryPayload {
     private static final Set<String> PUSH_TYPES = Set.of("PUSH_ARTIFACT", "pushImage");
 
     @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         String type = fields.requiredText("type");

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** The registry payload adapters by format name, as receivers and trigger URLs ({@code repo_type}) name them. */
 public final class Payloads {
@@ -14,9 +13,12 @@ public final class Payloads {
 
     static {
         Map<String, RegistryPayload> byFormat = new LinkedHashMap<>();
-        Stream.of(new DockerHubPayload(), new AliyunAcrPayload(), new HarborPayload(), new QuayPayload(),
-                        new RegistryNotificationPayload(), new CustomPayload())
-                .forEach(adapter -> byFormat.put(adapter.format(), adapter));
+        byFormat.put(DockerHubPayload.FORMAT, new DockerHubPayload());
+        byFormat.put(AliyunAcrPayload.FORMAT, new AliyunAcrPayload());
+        byFormat.put(HarborPayload.FORMAT, new HarborPayload());
+        byFormat.put(QuayPayload.FORMAT, new QuayPayload());
+        byFormat.put(RegistryNotificationPayload.FORMAT, new RegistryNotificationPayload());
+        byFormat.put(CustomPayload.FORMAT, new CustomPayload());
         BY_FORMAT = Collections.unmodifiableMap(byFormat);
     }
 

@@ -33,11 +33,6 @@ public final class QuayPayload implements RegistryPayload {
     public static final String FORMAT = "quay";
 
     @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         String repository = fields.requiredText("docker_url");

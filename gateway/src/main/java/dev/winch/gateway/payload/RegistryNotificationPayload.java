@@ -56,11 +56,6 @@ public final class RegistryNotificationPayload implements RegistryPayload {
     public static final String CONTENT_TYPE = "application/vnd.docker.distribution.events.v1+json";
 
     @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
     public List<PushedImage> read(JsonNode body, HookRequest request) throws InvalidPayloadException {
         FieldReader fields = new FieldReader(body);
         JsonNode events = fields.requiredArray("events");

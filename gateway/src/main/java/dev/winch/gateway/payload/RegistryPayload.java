@@ -5,12 +5,10 @@ import java.util.List;
 
 /**
  * Reads one registry's push webhook into the shared {@link PushedImage}. One implementation per registry, each
- * with a real sample payload in {@code src/test/resources/payloads/}.
+ * with a real sample payload in {@code src/test/resources/payloads/}, registered by its format name in
+ * {@link Payloads}.
  */
 public interface RegistryPayload {
-
-    /** The name receivers and trigger URLs use for this format ({@code dockerhub}, {@code aliyun}, ...). */
-    String format();
 
     /**
      * @param body    the parsed JSON body (an object)

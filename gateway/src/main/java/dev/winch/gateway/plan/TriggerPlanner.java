@@ -147,11 +147,11 @@ public final class TriggerPlanner {
             repoType = "dockerhub";
         }
         // What the URL names reaches Kubernetes: the same rules as a receiver's own target (TargetNames). A
-        // receiver's pinned values passed them when it was stored; checking them again costs nothing.
-        if (namespace != null) {
+        // receiver's pinned values passed them when it was stored, and are not checked again on every request.
+        if (r.namespace() == null && namespace != null) {
             TargetNames.namespace(f, "query.ns", namespace);
         }
-        if (container != null) {
+        if (r.container() == null && container != null) {
             TargetNames.container(f, "query.container", container);
         }
         WorkloadRef ref = workload == null ? null

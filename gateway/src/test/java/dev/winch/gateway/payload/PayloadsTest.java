@@ -14,11 +14,12 @@ class PayloadsTest {
     }
 
     @Test
-    void findsEachAdapterByTheFormatItReports() {
-        for (String format : Payloads.formats()) {
-            assertThat(Payloads.forFormat(format)).get().extracting(RegistryPayload::format).isEqualTo(format);
-        }
+    void findsEachAdapterByItsFormatName() {
+        assertThat(Payloads.forFormat("dockerhub")).get().isInstanceOf(DockerHubPayload.class);
         assertThat(Payloads.forFormat("aliyun")).get().isInstanceOf(AliyunAcrPayload.class);
+        assertThat(Payloads.forFormat("harbor")).get().isInstanceOf(HarborPayload.class);
+        assertThat(Payloads.forFormat("quay")).get().isInstanceOf(QuayPayload.class);
+        assertThat(Payloads.forFormat("custom")).get().isInstanceOf(CustomPayload.class);
         assertThat(Payloads.forFormat("registry")).get().isInstanceOf(RegistryNotificationPayload.class);
     }
 
