@@ -3,13 +3,14 @@ package dev.winch.notifier;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.Topics;
+import dev.winch.common.kafka.TopicFollower;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.notifier.channel.Channel;
 import dev.winch.notifier.channel.Route;
 import dev.winch.notifier.delivery.DeliveredLog;
 import dev.winch.notifier.delivery.DeliveryEngine;
 import dev.winch.notifier.delivery.DeliveryTopics;
-import dev.winch.notifier.route.ReceiverRouteFollower;
+import dev.winch.notifier.route.ReceiverRouteLearner;
 import dev.winch.notifier.route.ReceiverRoutes;
 import dev.winch.notifier.route.RouteTable;
 import io.vertx.core.Future;
@@ -39,7 +40,8 @@ public final class NotifierService {
     private final NotifierConfig config;
     private final List<Channel> channels;
     private final RouteTable routes;
-    private final ReceiverRouteFollower receivers;
+    private final ReceiverRouteLearner receivers;
+    private final TopicFollower receiverRecords;
     private final DeliveredLog delivered;
     private final DeliveryEngine engine;
 
@@ -66,7 +68,9 @@ public final class NotifierService {
         }
         this.routes = new RouteTable(names, defaultRoutes);
         String bootstrap = runtime.config().kafkaBootstrapServers();
-        this.receivers = new ReceiverRouteFollower(runtime.vertx(), bootstrap, routes, runtime.registry());
+        this.receivers = new ReceiverRouteLearner(routes, runtime.registry());
+        this.receiverRecords = new TopicFollower(runtime.vertx(), bootstrap, List.of(Topics.RECEIVERS),
+                TopicFollower.From.BEGINNING, receivers::apply);
         this.delivered = new DeliveredLog(runtime.vertx(), bootstrap, runtime.publisher(),
                 config.delivery().recentIds());
         this.engine = new DeliveryEngine(runtime, delivered, config.delivery());
@@ -85,9 +89,9 @@ public final class NotifierService {
                 })
                 .compose(fromFile -> {
                     fromFile.forEach(receivers::learn);
-                    runtime.onClose(receivers::stop);
+                    runtime.onClose(receiverRecords::stop);
                     runtime.onClose(delivered::stop);
-                    return Future.all(receivers.start(), delivered.start());
+                    return Future.all(receiverRecords.start(), delivered.start());
                 })
                 .compose(v -> runtime.consume(Topics.RESULTS, ActionResult.class, this::log))
                 .compose(v -> engine.start(channels, new ResultNotifications(routes, config.publicUrl()), ""));
@@ -113,7 +117,7 @@ public final class NotifierService {
             return List.of();
         }
         try {
-            return ReceiverRouteFollower.readFile(config.receiversFile().get());
+            return ReceiverRouteLearner.readFile(config.receiversFile().get());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + config.receiversFile().get(), e);
         }

@@ -79,7 +79,7 @@ class ReceiverRoutesTest {
                     kind: redeploy
                 """);
 
-        List<ReceiverRoutes> routes = ReceiverRouteFollower.readFile(file);
+        List<ReceiverRoutes> routes = ReceiverRouteLearner.readFile(file);
 
         assertThat(routes).extracting(ReceiverRoutes::id).containsExactly("demo-web", "quiet");
         assertThat(routes.get(0).routes()).containsExactly(new Route("ops-mail", Set.of(Outcome.FAILED)));

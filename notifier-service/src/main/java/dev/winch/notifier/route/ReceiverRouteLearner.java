@@ -3,13 +3,9 @@ package dev.winch.notifier.route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.winch.common.event.Topics;
-import dev.winch.common.kafka.TopicFollower;
 import dev.winch.notifier.channel.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,34 +16,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a {@link RouteTable} current with the receivers: those of the receivers file, when the notifier is given
- * the gateway's file too, then the compacted {@code winch.receivers} topic, read whole at start and followed, as
- * gateway replicas do (a record of the topic replaces a file receiver of the same id; a tombstone removes it).
+ * the gateway's file too, then the records of the compacted {@code winch.receivers} topic, which the notifier reads
+ * whole at start and follows as gateway replicas do ({@link #apply}: a record replaces a file receiver of the same
+ * id; a tombstone removes it).
  *
  * <p>A route to a channel the notifier does not have is ignored with a warning naming the receiver and the channel,
  * counted in {@code winch_notifier_unknown_channel_routes_total{receiver,channel}}.
  */
-public final class ReceiverRouteFollower {
+public final class ReceiverRouteLearner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReceiverRouteFollower.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiverRouteLearner.class);
 
     private final RouteTable table;
     private final MeterRegistry registry;
-    private final TopicFollower follower;
 
-    public ReceiverRouteFollower(Vertx vertx, String bootstrapServers, RouteTable table, MeterRegistry registry) {
+    public ReceiverRouteLearner(RouteTable table, MeterRegistry registry) {
         this.table = table;
         this.registry = registry;
-        this.follower = new TopicFollower(vertx, bootstrapServers, List.of(Topics.RECEIVERS),
-                TopicFollower.From.BEGINNING, this::apply);
-    }
-
-    /** Completes once every receiver written before the start has been read. */
-    public Future<Void> start() {
-        return follower.start();
-    }
-
-    public Future<Void> stop() {
-        return follower.stop();
     }
 
     /**
@@ -85,7 +70,8 @@ public final class ReceiverRouteFollower {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    /** Learns from a record of {@code winch.receivers}: a receiver, or a tombstone that removes one. */
+    public void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             return;
         }
