@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param adminToken        {@code WINCH_ADMIN_TOKEN}: bearer token of the admin API
  * @param publicUrl         {@code WINCH_PUBLIC_URL}: the base of trigger URLs shown by the admin API
  * @param maxBodyBytes      {@code WINCH_MAX_BODY_BYTES}: larger requests get 413
+ * @param channelsFile      {@code WINCH_NOTIFIER_CHANNELS_FILE}: the notifier's channels file, for the names a
+ *                          receiver's {@code notify} may use
  * @param ratePerSecond     {@code WINCH_RATE_LIMIT_PER_SECOND}: default sustained rate per receiver
  * @param rateBurst         {@code WINCH_RATE_LIMIT_BURST}: default burst per receiver
  * @param maxInFlight       {@code WINCH_MAX_IN_FLIGHT}: requests waiting for Kafka before new ones get 503
@@ -27,6 +29,7 @@ public record GatewayConfig(
         int httpPort,
         String httpHost,
         Optional<Path> receiversFile,
+        Optional<Path> channelsFile,
         Optional<Secret> adminToken,
         Optional<String> publicUrl,
         int maxBodyBytes,
@@ -43,6 +46,7 @@ public record GatewayConfig(
                 env.port("WINCH_HTTP_PORT", 8080),
                 env.bindAddress("WINCH_HTTP_HOST", RuntimeConfig.ALL_INTERFACES),
                 env.readableFile("WINCH_RECEIVERS_FILE"),
+                env.readableFile("WINCH_NOTIFIER_CHANNELS_FILE"),
                 env.secret("WINCH_ADMIN_TOKEN"),
                 env.uri("WINCH_PUBLIC_URL").map(uri -> uri.toString().replaceAll("/+$", "")),
                 env.integer("WINCH_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -6,6 +6,7 @@ import dev.winch.gateway.http.ApiError;
 import dev.winch.gateway.http.HookHandler;
 import dev.winch.gateway.http.InvalidRequests;
 import dev.winch.gateway.payload.InvalidPayloadException;
+import dev.winch.gateway.receiver.ChannelNames;
 import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
 import dev.winch.gateway.receiver.ReceiverStore;
@@ -41,6 +42,8 @@ public final class GatewayService {
     private final ReceiverStore store;
     private final EventStatusStore status;
     private final AcceptedEventSearch search;
+    /** Set at start, before the HTTP server exists. */
+    private volatile ChannelNames channels = ChannelNames.unknown();
 
     public GatewayService(ServiceRuntime runtime, GatewayConfig config) {
         this.runtime = runtime;
@@ -58,7 +61,10 @@ public final class GatewayService {
 
     /** Loads the receivers, catches up with the topic, starts the HTTP server; completes with its port. */
     public Future<Integer> start() {
-        return runtime.blocking().call(this::fileReceivers)
+        return runtime.blocking().call(() -> {
+                    channels = channelNames();
+                    return fileReceivers();
+                })
                 .compose(loaded -> {
                     loaded.forEach(receivers::put);
                     LOG.info("{} receiver(s) from the receivers file", loaded.size());
@@ -84,12 +90,27 @@ public final class GatewayService {
         return receivers;
     }
 
+    private ChannelNames channelNames() {
+        if (config.channelsFile().isEmpty()) {
+            return ChannelNames.unknown();
+        }
+        try {
+            return ChannelNames.read(config.channelsFile().get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + config.channelsFile().get(), e);
+        }
+    }
+
     private List<ReceiverSpec> fileReceivers() {
         if (config.receiversFile().isEmpty()) {
             return List.of();
         }
         try {
-            return ReceiversFile.load(config.receiversFile().get(), runtime.clock().instant());
+            List<ReceiverSpec> loaded = ReceiversFile.load(config.receiversFile().get(), runtime.clock().instant());
+            for (int i = 0; i < loaded.size(); i++) {
+                channels.check(loaded.get(i), "receivers[" + i + "].");
+            }
+            return loaded;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + config.receiversFile().get(), e);
         } catch (InvalidPayloadException e) {
@@ -141,7 +162,8 @@ public final class GatewayService {
         router.post("/hooks/:id")
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(hooks);
-        new AdminRoutes(receivers, store, status, search, config.adminToken(), config.publicUrl(), runtime.clock())
+        new AdminRoutes(receivers, store, status, search, channels, config.adminToken(), config.publicUrl(),
+                runtime.clock())
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
         // Vert.x Web answers a request it cannot route (e.g. a path with a broken escape) with 400 itself.
         router.errorHandler(400, ctx -> new ApiError(400, "bad_request", "the request cannot be read").send(ctx));

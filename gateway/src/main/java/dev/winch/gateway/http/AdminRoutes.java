@@ -8,6 +8,7 @@ import dev.winch.common.event.EventCodec;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.JsonBodies;
 import dev.winch.gateway.payload.InvalidPayloadException.FieldError;
+import dev.winch.gateway.receiver.ChannelNames;
 import dev.winch.gateway.receiver.ReceiverRegistry;
 import dev.winch.gateway.receiver.ReceiverSpec;
 import dev.winch.gateway.receiver.ReceiverStore;
@@ -36,6 +37,7 @@ public final class AdminRoutes {
     private static final ObjectMapper JSON = EventCodec.mapper();
 
     private final ReceiverRegistry registry;
+    private final ChannelNames channels;
     private final ReceiverStore store;
     private final EventStatusStore status;
     private final AcceptedEventSearch search;
@@ -44,8 +46,10 @@ public final class AdminRoutes {
     private final Clock clock;
 
     public AdminRoutes(ReceiverRegistry registry, ReceiverStore store, EventStatusStore status,
-            AcceptedEventSearch search, Optional<Secret> adminToken, Optional<String> publicUrl, Clock clock) {
+            AcceptedEventSearch search, ChannelNames channels, Optional<Secret> adminToken,
+            Optional<String> publicUrl, Clock clock) {
         this.registry = registry;
+        this.channels = channels;
         this.store = store;
         this.status = status;
         this.search = search;
@@ -91,6 +95,7 @@ public final class AdminRoutes {
         try {
             input = body(ctx);
             validated = ReceiverValidator.validate(input, null, null, "api", clock.instant());
+            channels.check(validated.spec(), "");
         } catch (InvalidPayloadException e) {
             new ApiError(400, "invalid_receiver", e.getMessage(), e.errors()).send(ctx);
             return;
@@ -126,6 +131,7 @@ public final class AdminRoutes {
         ReceiverValidator.Validated validated;
         try {
             validated = ReceiverValidator.validate(body(ctx), id, existing.get(), "api", clock.instant());
+            channels.check(validated.spec(), "");
         } catch (InvalidPayloadException e) {
             new ApiError(400, "invalid_receiver", e.getMessage(), e.errors()).send(ctx);
             return;
