@@ -185,6 +185,8 @@ public final class LocalStack implements AutoCloseable {
                 serviceEnv.put("WINCH_HTTP_PORT", String.valueOf(httpPort));
                 serviceEnv.put("WINCH_HTTP_HOST", host);
                 serviceEnv.put("WINCH_RECEIVERS_FILE", receivers.toString());
+                // The channel names, so that a receiver routing to a channel that does not exist is refused.
+                serviceEnv.put("WINCH_NOTIFIER_CHANNELS_FILE", channels.toString());
             }
             if (service.equals("notifier-service")) {
                 serviceEnv.put("WINCH_NOTIFIER_CHANNELS_FILE", channels.toString());
