@@ -12,8 +12,8 @@ import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.notifier.NotifierConfig;
 import dev.winch.notifier.NotifierService;
 import dev.winch.notifier.channel.Channel;
-import dev.winch.notifier.channel.Delivery;
-import dev.winch.notifier.channel.Notification;
+import dev.winch.notifier.channel.ChannelsFile;
+import dev.winch.notifier.channel.webhook.WebhookChannel;
 import dev.winch.notifier.delivery.DeliverySettings;
 import dev.winch.notifier.delivery.RetryPolicy;
 import io.vertx.core.Future;
@@ -21,11 +21,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * a channel that times out on every request adds to a healthy one.
  *
  * <p>One JVM: the embedded KRaft broker, a Vert.x HTTP server standing in for the webhook (it answers 200 at once,
- * on {@code /hook}, or never, on {@code /never}), and the notifier on its own ServiceRuntime, with a bench channel
- * that posts the result ids as JSON through Vert.x WebClient (the webhook kind of the channels side does more:
- * templates, signing; the HTTP round trip is the same).
+ * on {@code /hook}, or never, on {@code /never}), and the notifier on its own ServiceRuntime, with webhook channels
+ * built from a channels file as a user writes it (the result as JSON, its id in {@code X-Winch-Result-Id}), their
+ * rate set high enough to stay out of the way.
  * <ul>
  *   <li><b>Part A</b>: {@code --results} results are on {@code winch.results} before the notifier starts; the time
  *       from its start to the last one received gives results per second (rate limit out of the way).</li>
@@ -137,7 +136,7 @@ public final class NotifierBenchmark {
         Future.all(acks).await(60, TimeUnit.SECONDS);
         progress.println("[bench] part A: starting the notifier");
         long start = System.nanoTime();
-        start("bench-a", List.of(new BenchChannel("a-hook", webClient(), "/hook")), Duration.ofSeconds(30));
+        start("bench-a", List.of(webhook("a-hook", "/hook")), Duration.ofSeconds(30));
         long ready = System.nanoTime();
         if (!ServiceStack.await(() -> ids.stream().allMatch(received::containsKey), 600_000)) {
             return "Part A did not complete: " + ids.stream().filter(received::containsKey).count() + " of "
@@ -185,9 +184,9 @@ public final class NotifierBenchmark {
         String dead = name + "-dead";
         route(name, withDead ? List.of(healthy, dead) : List.of(healthy));
         List<Channel> channels = new ArrayList<>();
-        channels.add(new BenchChannel(healthy, webClient(), "/hook"));
+        channels.add(webhook(healthy, "/hook"));
         if (withDead) {
-            channels.add(new BenchChannel(dead, webClient(), "/never"));
+            channels.add(webhook(dead, "/never"));
         }
         ServiceRuntime notifier = start(name, channels, Duration.ofMillis(timeoutMs));
         ServiceRuntime publisher = runtime(name + "-publisher");
@@ -236,15 +235,30 @@ public final class NotifierBenchmark {
             request.body().onSuccess(body -> {
                 long now = System.nanoTime();
                 posts.incrementAndGet();
-                new JsonObject(body).getJsonArray("ids").forEach(id -> received.putIfAbsent((String) id, now));
+                String single = request.getHeader(WebhookChannel.RESULT_ID_HEADER);
+                JsonObject json = new JsonObject(body);
+                if (json.containsKey("window") && json.getValue("results") instanceof JsonArray digest) {
+                    // a digest: the folded results with their ids
+                    digest.forEach(item -> received.putIfAbsent(((JsonObject) item).getString("id"), now));
+                } else {
+                    received.putIfAbsent(single, now);
+                }
                 request.response().setStatusCode(200).end("{\"ok\":true}");
             });
         });
         port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
     }
 
-    private WebClient webClient() {
-        return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    /** A webhook channel as a channels file declares it, to {@code path} on the bench's endpoint. */
+    private Channel webhook(String name, String path) {
+        ChannelsFile file = ChannelsFile.parse("""
+                channels:
+                  - name: %s
+                    kind: webhook
+                    url: http://127.0.0.1:%d%s
+                    messagesPerMinute: 600000
+                """.formatted(name, port, path), Map.of(), vertx, Clock.systemUTC());
+        return file.channel(name);
     }
 
     private ServiceRuntime runtime(String group) throws Exception {
@@ -289,46 +303,5 @@ public final class NotifierBenchmark {
                 "bench/deployment/app-" + (i % 30), Outcome.APPLIED, "set app to nginx:1.27", Map.of(),
                 Instant.now(), Instant.now(), "upgrader");
         return new Event<>(UUID.randomUUID().toString(), URI.create("/winch/bench"), Instant.now(), result);
-    }
-
-    /** Posts the result ids as JSON; a 2xx is delivered, a 5xx or no answer worth a retry, other answers refused. */
-    private static final class BenchChannel implements Channel {
-        private final String name;
-        private final WebClient client;
-        private final String path;
-
-        BenchChannel(String name, WebClient client, String path) {
-            this.name = name;
-            this.client = client;
-            this.path = path;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String kind() {
-            return "webhook";
-        }
-
-        @Override
-        public int messagesPerMinute() {
-            return 1_000_000;
-        }
-
-        @Override
-        public Future<Delivery> send(Notification notification) {
-            List<String> ids = notification instanceof Notification.Single single ? List.of(single.resultId())
-                    : ((Notification.Digest) notification).resultIds();
-            return client.post(path).sendJsonObject(new JsonObject().put("ids", new JsonArray(ids)))
-                    .<Delivery>map(response -> response.statusCode() / 100 == 2
-                            ? new Delivery.Delivered(response.statusCode())
-                            : response.statusCode() >= 500 || response.statusCode() == 429
-                                    ? new Delivery.Retry("HTTP " + response.statusCode(), null)
-                                    : new Delivery.Rejected("HTTP " + response.statusCode()))
-                    .otherwise(error -> new Delivery.Retry(String.valueOf(error.getMessage()), null));
-        }
     }
 }

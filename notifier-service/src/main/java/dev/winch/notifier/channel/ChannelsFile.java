@@ -255,7 +255,7 @@ public final class ChannelsFile implements AutoCloseable {
             node.problem("kind", "unknown kind '" + kind + "' (one of " + String.join(", ", KINDS) + ")");
             return Optional.empty();
         }
-        int messagesPerMinute = node.integer("messagesPerMinute", defaultMessagesPerMinute(kind), 1, 6000);
+        int messagesPerMinute = node.integer("messagesPerMinute", defaultMessagesPerMinute(kind), 1, 600_000);
         Duration timeout = node.duration("timeout", DEFAULT_TIMEOUT);
         return switch (kind) {
             case "smtp" -> smtp(node, name, messagesPerMinute, timeout);

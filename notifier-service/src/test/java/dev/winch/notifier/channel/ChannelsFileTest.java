@@ -179,7 +179,7 @@ class ChannelsFileTest {
                 "channels[3].url: environment variable MISSING_VAR is not set",
                 "channels[4].host: is required",
                 "channels[4].caCertificate: is neither a PEM certificate nor base64 of one",
-                "channels[5].messagesPerMinute: must be between 1 and 6000, got 0",
+                "channels[5].messagesPerMinute: must be between 1 and 600000, got 0",
                 "channels[5].colour: unknown field (known: caCertificate, kind, messagesPerMinute, name, template,"
                         + " timeout, title, url, verifyTls)",
                 "routes[0].channel: no channel is named 'ghost'",
