@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Completes a channel's future on the context that called {@link Channel#send}, as the contract promises: the
@@ -26,7 +27,11 @@ public final class CallerContext {
             if (Vertx.currentContext() == caller) {
                 promise.handle(result);
             } else {
-                caller.runOnContext(ignored -> promise.handle(result));
+                try {
+                    caller.runOnContext(ignored -> promise.handle(result));
+                } catch (RejectedExecutionException e) {
+                    // The caller's Vert.x closed meanwhile (the notifier stopped): nobody waits for this answer.
+                }
             }
         });
         return promise.future();
