@@ -171,7 +171,7 @@ class HostExecMockTest {
 
         assertThat(up.outcome()).isEqualTo(Outcome.APPLIED);
         List<String> made = Arrays.asList(up.details().get("names").split(","));
-        assertThat(made).hasSize(2).allSatisfy(name -> assertThat(name).matches("scripted-[0-9a-f]{6}"));
+        assertThat(made).hasSize(2).allSatisfy(name -> assertThat(name).matches("scripted-1-[0-9a-f]{6}"));
         assertThat(ranFor("create")).containsExactlyInAnyOrderElementsOf(made);
         for (String name : made) {
             assertThat(up.details()).containsEntry("exec." + name, "exited 0: created " + name + " (i-0abc)");
