@@ -233,15 +233,15 @@ class HostExecMockTest {
     @Test
     void aCommandThatRunsPastItsTimeoutIsKilledWithWhatItStartedAndTheRequestFails() throws Exception {
         cluster.create(node("scripted-1", GROUP).exec());
-        HostScaler scaler = scaler("hang", Duration.ofMillis(1500));
+        HostScaler scaler = scaler("hang", Duration.ofSeconds(3));
 
         ActionResult up = up(scaler, "evt-up", 1);
 
         assertThat(up.outcome()).isEqualTo(Outcome.FAILED);
         String name = ranFor("create").get(0);
         assertThat(up.details()).containsEntry("failure", "provider")
-                .containsEntry("exec." + name, "timed out after 1500ms: waiting for " + name + " to boot");
-        assertThat(up.reason()).contains("creating " + name + " timed out after 1500ms");
+                .containsEntry("exec." + name, "timed out after 3s: waiting for " + name + " to boot");
+        assertThat(up.reason()).contains("creating " + name + " timed out after 3s");
         List<Long> pids = Arrays.stream(Files.readString(dir.resolve("pids")).trim().split(" "))
                 .map(Long::parseLong).toList();
         assertThat(pids).hasSize(2);
