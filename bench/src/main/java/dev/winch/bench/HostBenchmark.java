@@ -6,13 +6,13 @@ import dev.winch.common.event.Outcome;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.host.HostConfig;
 import dev.winch.host.HostService;
-import dev.winch.host.kubernetes.NodeDrainer;
-import dev.winch.host.model.DrainReport;
+import dev.winch.host.kubernetes.KubernetesNodeDrainer;
 import dev.winch.kubernetes.AppliedEvents;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,20 +38,22 @@ import java.util.concurrent.TimeUnit;
  * The host service end to end on a large group: how long after the gateway's 202 the provider is asked for a clone,
  * and how long until every eviction of a 10-host scale-down is requested.
  *
- * <p>One JVM: the embedded KRaft broker, the sandbox Kubernetes API (fabric8 mock server, CRUD mode, with the
- * Cluster API CRDs) holding a group of {@code --nodes} Nodes, each the Node of a Machine of one MachineSet of
- * MachineDeployment {@code bench/pool}; the gateway with receivers {@code hosts-up} (amount 1) and
- * {@code hosts-down} (amount {@code --down-amount}, leastRecent); one host service. Each request is sent alone and
- * its result awaited before the next, so every figure is one request's path, the group read in full each time.
+ * <p>One JVM: the embedded KRaft broker; a Kubernetes API (fabric8 mock server, CRUD mode, with the Cluster API CRDs
+ * and an Eviction API that evicts at once, {@link EvictingKubernetes}) holding a group of {@code --nodes} Nodes, each
+ * the Node of a Machine of one MachineSet of MachineDeployment {@code bench/pool} and running two pods, one of its
+ * own and one of a DaemonSet; the gateway with receivers {@code hosts-up} (amount 1) and {@code hosts-down} (amount
+ * {@code --down-amount}, leastRecent); one host service wired as its main wires it (the Kubernetes drainer with the
+ * default timeout, retry interval and concurrency). Each request is sent alone and its result awaited before the
+ * next, so every figure is one request's path, the group read in full each time.
  *
  * <ul>
  *   <li><b>Clone</b>: 202 → the Cluster API provider's write, seen by a watch on the MachineDeployment as the first
  *       update that carries the event id in {@code winch.dev/applied-events} (the id goes in the same write as the
  *       replica change).</li>
- *   <li><b>Scale down</b>: 202 → the drainer asked to drain the chosen hosts. The drainer here records the call and
- *       answers "drained" at once: the real one's first act on each host is the cordon, then one eviction request
- *       per pod, so this is the time until every eviction can be requested; the drain itself (pods leaving,
- *       PodDisruptionBudgets) is the cluster's time, not Winch's.</li>
+ *   <li><b>Scale down</b>: 202 → the first and the last eviction request of the chosen hosts' pods arriving at the
+ *       API server (each host cordoned, its pods listed, the DaemonSet's left, its own pod evicted, its absence
+ *       seen; {@code WINCH_HOST_DRAIN_CONCURRENCY} hosts at a time). The API server evicts at once: how long pods
+ *       take to leave (and PodDisruptionBudgets) is the cluster's time, not Winch's.</li>
  * </ul>
  * Progress goes to stderr, the markdown report to stdout. Exit status 3 when a check fails.
  */
@@ -101,43 +104,29 @@ public final class HostBenchmark {
         ServiceBenchmarkMain.run(args, DEFAULTS, USAGE, "host", (flags, work) -> new HostBenchmark(flags, work).run());
     }
 
-    /** Records when it was asked to drain what; answers drained at once. */
-    private static final class TimingDrainer implements NodeDrainer {
-        final Map<String, Instant> askedAt = new ConcurrentHashMap<>();
-        final Map<String, Integer> hosts = new ConcurrentHashMap<>();
-
-        @Override
-        public Future<DrainReport> drain(String node, String eventId) {
-            return Future.succeededFuture(new DrainReport(node, true, List.of(), List.of(), Map.of()));
-        }
-
-        @Override
-        public Future<List<DrainReport>> drainAll(List<String> nodes, String eventId) {
-            askedAt.putIfAbsent(eventId, Instant.now());
-            hosts.put(eventId, nodes.size());
-            return Future.succeededFuture(nodes.stream()
-                    .map(n -> new DrainReport(n, true, List.of(), List.of(), Map.of())).toList());
-        }
-    }
-
     private int run() throws Exception {
         Report.Machine machine = Report.Machine.describe();
         progress.println("[bench] " + machine.summary());
         boolean ok = true;
         StringBuilder md = new StringBuilder();
-        try (ServiceStack stack = ServiceStack.start(progress)) {
-            progress.println("[bench] seeding a group of " + nodes + " Cluster API hosts");
+        // closed after the stack: the host service stops before its API server does
+        try (EvictingKubernetes kubernetes = new EvictingKubernetes();
+                ServiceStack stack = ServiceStack.start(progress)) {
+            progress.println("[bench] seeding a group of " + nodes + " Cluster API hosts, two pods on each");
             long seedStart = System.nanoTime();
-            seed(stack.kubernetes());
+            seed(kubernetes.client());
             progress.printf(Locale.ROOT, "[bench] seeded in %.1f s%n", (System.nanoTime() - seedStart) / 1e9);
 
             int gatewayPort = stack.startGateway(Map.of("WINCH_RECEIVERS_FILE", receiversFile().toString(),
                     "WINCH_RATE_LIMIT_PER_SECOND", "1000", "WINCH_RATE_LIMIT_BURST", "1000"));
-            TimingDrainer drainer = new TimingDrainer();
             HostConfig config = HostConfig.fromEnv(stack.workerEnv(Map.of("WINCH_INSTANCE_ID", "bench-host",
                     "WINCH_HOST_NAMESPACE", NAMESPACE)));
             ServiceRuntime runtime = stack.runtime(config.runtime());
-            HostService host = new HostService(runtime, stack.newKubernetesClient(), config, drainer,
+            KubernetesClient hostClient = kubernetes.newClient();
+            // as HostMain wires it: the drainer shares the service's client
+            HostService host = new HostService(runtime, hostClient, config,
+                    new KubernetesNodeDrainer(hostClient, runtime.vertx(), config.drainTimeout(),
+                            config.drainRetryInterval(), config.drainConcurrency(), Clock.systemUTC()),
                     request -> Future.failedFuture(new UnsupportedOperationException("no exec provider here")));
             host.start().await(60, TimeUnit.SECONDS);
             runtime.markStarted();
@@ -146,7 +135,7 @@ public final class HostBenchmark {
             }
 
             Map<String, Instant> writtenAt = new ConcurrentHashMap<>();
-            KubernetesClient watchClient = stack.newKubernetesClient();
+            KubernetesClient watchClient = kubernetes.newClient();
             Watch watch = watchClient.genericKubernetesResources(context("MachineDeployment", "machinedeployments"))
                     .inNamespace(NAMESPACE).withName(POOL).watch(new Watcher<>() {
                         @Override
@@ -179,31 +168,41 @@ public final class HostBenchmark {
                     cloneNanos.add(Latencies.between(answer.answeredAt(), writtenAt.get(id)));
                     cloneResultNanos.add(Latencies.between(answer.answeredAt(), seenAt(results, id)));
                 }
-                List<Long> downNanos = new ArrayList<>();
+                List<Long> firstEvictionNanos = new ArrayList<>();
+                List<Long> lastEvictionNanos = new ArrayList<>();
                 List<Long> downResultNanos = new ArrayList<>();
+                int evictionsAsked = 0;
                 for (int i = 0; i < downs; i++) {
+                    int before = kubernetes.evictions().size();
                     Answer answer = http.post("hosts-down", null);
                     ok &= answer.accepted();
                     String id = answer.eventId();
                     boolean done = ServiceStack.await(() -> decided(results, id) != null, 120_000);
                     ActionResult result = decided(results, id);
-                    if (!done || result.outcome() != Outcome.APPLIED || !drainer.askedAt.containsKey(id)
-                            || drainer.hosts.get(id) != downAmount) {
-                        progress.println("[bench] scale-down " + id + " not as expected: " + result);
+                    // requests go one at a time: the evictions since the 202 are this request's
+                    List<EvictingKubernetes.Eviction> all = kubernetes.evictions();
+                    List<EvictingKubernetes.Eviction> evictions = all.subList(before, all.size());
+                    evictionsAsked += evictions.size();
+                    if (!done || result.outcome() != Outcome.APPLIED || !expectedEvictions(result, evictions)) {
+                        progress.println("[bench] scale-down " + id + " not as expected: " + result + "; evictions "
+                                + evictions);
                         ok = false;
                         continue;
                     }
-                    downNanos.add(Latencies.between(answer.answeredAt(), drainer.askedAt.get(id)));
+                    firstEvictionNanos.add(Latencies.between(answer.answeredAt(), evictions.get(0).at()));
+                    lastEvictionNanos.add(Latencies.between(answer.answeredAt(),
+                            evictions.get(evictions.size() - 1).at()));
                     downResultNanos.add(Latencies.between(answer.answeredAt(), seenAt(results, id)));
                 }
-                int left = stack.kubernetes().nodes().withLabels(LABELS).list().getItems().size();
+                int left = kubernetes.client().nodes().withLabels(LABELS).list().getItems().size();
                 int expectedLeft = nodes - downs * downAmount;
                 if (left != expectedLeft) {
                     progress.println("[bench] " + left + " Nodes left, expected " + expectedLeft);
                     ok = false;
                 }
                 md.append(report(machine, Latencies.ofNanos(cloneNanos), Latencies.ofNanos(cloneResultNanos),
-                        Latencies.ofNanos(downNanos), Latencies.ofNanos(downResultNanos), left, ok));
+                        Latencies.ofNanos(firstEvictionNanos), Latencies.ofNanos(lastEvictionNanos),
+                        Latencies.ofNanos(downResultNanos), evictionsAsked, left, ok));
             } finally {
                 watch.close();
                 watchClient.close();
@@ -211,6 +210,19 @@ public final class HostBenchmark {
         }
         System.out.print(md);
         return ok ? 0 : 3;
+    }
+
+    /**
+     * One eviction per chosen host, of its own pod (never the DaemonSet's), each answered 201, as many as the
+     * result says were evicted.
+     */
+    private boolean expectedEvictions(ActionResult result, List<EvictingKubernetes.Eviction> evictions) {
+        List<String> hosts = List.of(result.details().getOrDefault("hosts", "").split(","));
+        List<String> expected = hosts.stream().map(h -> NAMESPACE + "/app-" + h).sorted().toList();
+        List<String> evicted = evictions.stream().filter(e -> e.code() == 201).map(EvictingKubernetes.Eviction::pod)
+                .sorted().toList();
+        return hosts.size() == downAmount && evictions.size() == downAmount && evicted.equals(expected)
+                && String.valueOf(downAmount).equals(result.details().get("evicted"));
     }
 
     private static ActionResult decided(ResultsFollower results, String id) {
@@ -223,19 +235,21 @@ public final class HostBenchmark {
                 .map(ResultsFollower.Seen::seenAt).findFirst().orElseThrow();
     }
 
-    private String report(Report.Machine machine, Latencies clone, Latencies cloneResult, Latencies down,
-            Latencies downResult, int left, boolean ok) {
+    private String report(Report.Machine machine, Latencies clone, Latencies cloneResult, Latencies firstEviction,
+            Latencies lastEviction, Latencies downResult, int evictions, int left, boolean ok) {
         StringBuilder md = new StringBuilder();
         md.append("### Host service: a group of ").append(nodes).append(" Cluster API hosts\n\n");
         md.append(machine.summary()).append("\n\n");
         md.append(String.format(Locale.ROOT, "%d clones (amount 1), %d scale-downs of %d hosts, one request at a "
-                + "time; %d Nodes left; checks %s.%n%n", clone.count(), down.count(), downAmount, left,
-                ok ? "passed" : "FAILED"));
+                + "time, drained by the Kubernetes drainer (%d evictions requested, one per host, DaemonSet pods "
+                + "left); %d Nodes left; checks %s.%n%n", clone.count(), downResult.count(), downAmount, evictions,
+                left, ok ? "passed" : "FAILED"));
         md.append(Latencies.header());
         md.append(clone.row("202 → clone written (MachineDeployment replicas + event id)"));
         md.append(cloneResult.row("202 → clone result read"));
-        md.append(down.row("202 → drain of " + downAmount + " hosts asked (every eviction can be requested)"));
-        md.append(downResult.row("202 → scale-down result read (drained at once; machines marked, replicas, "
+        md.append(firstEviction.row("202 → first eviction requested"));
+        md.append(lastEviction.row("202 → last of the " + downAmount + " evictions requested"));
+        md.append(downResult.row("202 → scale-down result read (drained; machines marked, replicas, "
                 + "Nodes deleted)"));
         md.append('\n');
         return md.toString();
@@ -257,14 +271,32 @@ public final class HostBenchmark {
         for (int i = 0; i < nodes; i++) {
             String machine = POOL + "-m-" + i;
             create(client, "Machine", "machines", machine, "MachineSet", POOL + "-ms", null);
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(POOL + "-n-" + i)
+            String node = POOL + "-n-" + i;
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
                     .withLabels(LABELS)
                     .withAnnotations(Map.of("cluster.x-k8s.io/machine", machine,
                             "cluster.x-k8s.io/cluster-namespace", NAMESPACE))
                     .endMetadata()
                     .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
                     .endStatus().build()).create();
+            pod(client, "app-" + node, node, false);
+            pod(client, "agent-" + node, node, true);
         }
+    }
+
+    /** A running pod on {@code node}; owned by DaemonSet {@code agent} when {@code daemon}. */
+    private static void pod(KubernetesClient client, String name, String node, boolean daemon) {
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .addToLabels(EvictingKubernetes.NODE_LABEL, node).endMetadata()
+                .withNewSpec().withNodeName(node)
+                .addNewContainer().withName("main").withImage("nginx:1.27").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus();
+        if (daemon) {
+            pod.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("DaemonSet")
+                    .withName("agent").withUid("agent-uid").withController(true).endOwnerReference().endMetadata();
+        }
+        client.pods().inNamespace(NAMESPACE).resource(pod.build()).create();
     }
 
     private static ResourceDefinitionContext context(String kind, String plural) {

@@ -262,7 +262,7 @@ final class HostScaler {
                 ? "asked Cluster API for " + outcome.made() + " more host(s) like " + template.name() + " ("
                         + template.owner().orElseThrow() + ")"
                 : "made " + outcome.made() + " host(s) like " + template.name() + " with the exec provider: "
-                        + String.join(", ", outcome.names());
+                        + said(outcome.names(), details);
         String reason = how + ", group " + job.key + " " + planned.getOrDefault("from", "?") + " → "
                 + planned.getOrDefault("to", "?") + ("true".equals(planned.get("clamped")) ? " (clamped at max "
                 + job.request.max() + ")" : "") + outcome.failure().map(f -> "; " + (asked - outcome.made())
@@ -376,7 +376,7 @@ final class HostScaler {
         reason.append(removed.isEmpty() ? "removed no host" : "removed " + removed.size() + " host(s)")
                 .append(" of group ").append(job.key);
         if (!removed.isEmpty()) {
-            reason.append(": ").append(String.join(", ", removed));
+            reason.append(": ").append(said(removed, all));
         }
         if (details.containsKey("from")) {
             reason.append(" (").append(details.get("from")).append(" → ").append(details.get("to"))
@@ -395,6 +395,12 @@ final class HostScaler {
             reason.append("; nothing was chosen");
         }
         return job.result(result, reason.toString(), all);
+    }
+
+    /** The hosts, each with what the exec provider's command said about it ({@code h-1 (exited 0: made i-0a)}). */
+    private static String said(List<String> hosts, Map<String, String> details) {
+        return hosts.stream().map(host -> details.containsKey("exec." + host)
+                ? host + " (" + details.get("exec." + host) + ")" : host).collect(Collectors.joining(", "));
     }
 
     private static String describe(Map<String, String> blocked) {

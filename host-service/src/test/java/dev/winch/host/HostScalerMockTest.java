@@ -2,6 +2,7 @@ package dev.winch.host;
 
 import static dev.winch.host.kubernetes.Cluster.node;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
@@ -21,12 +22,14 @@ import dev.winch.host.provider.exec.ExecProvider;
 import dev.winch.kubernetes.AppliedEvents;
 import dev.winch.testkit.MutableClock;
 import dev.winch.testkit.SandboxKubernetes;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +151,39 @@ class HostScalerMockTest {
             assertThat(join.baseline()).containsExactlyInAnyOrder("n-1", "n-2");
             assertThat(join.deadline()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
         });
+    }
+
+    @Test
+    void theOldestHostPicksWhichMachineDeploymentGrowsWhenTheGroupSpansSeveral() throws Exception {
+        // The newer pool's objects are made first, so neither the MachineDeployment's age nor its size nor the
+        // names (a tie on age goes to the first name, "aa-...") would pick the older pool: only the Nodes' ages do.
+        cluster.machineDeployment("aa-new-md", 2);
+        cluster.machineSet("aa-new-ms", 2, "aa-new-md");
+        cluster.machineDeployment("zz-old-md", 1);
+        cluster.machineSet("zz-old-ms", 1, "zz-old-md");
+        cluster.machine("zz-old-m-1", "zz-old-ms", "Running");
+        Node oldest = cluster.create(node("zz-old-1", GROUP).machine("zz-old-m-1"));
+        // The API server stamps creationTimestamp at the create, to the second, and keeps it through every update
+        // (the mock server too: a PUT or PATCH cannot change it): the newer Nodes are made once its clock has
+        // moved past the oldest one's second.
+        Instant oldestCreated = Instant.parse(oldest.getMetadata().getCreationTimestamp());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(oldestCreated));
+        for (int i = 1; i <= 2; i++) {
+            cluster.machine("aa-new-m-" + i, "aa-new-ms", "Running");
+            Node newer = cluster.create(node("aa-new-" + i, GROUP).machine("aa-new-m-" + i));
+            assertThat(Instant.parse(newer.getMetadata().getCreationTimestamp())).isAfter(oldestCreated);
+        }
+
+        ActionResult result = scale(up("evt-up", 1, 1, 10)).result();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(result.details()).containsEntry("template", "zz-old-1")
+                .containsEntry("machineDeployment", "capi/zz-old-md").containsEntry("replicas.zz-old-md", "1->2");
+        assertThat(cluster.replicas("MachineDeployment", "zz-old-md")).isEqualTo(2);
+        assertThat(cluster.replicas("MachineDeployment", "aa-new-md")).isEqualTo(2);
+        assertThat(AppliedEvents.ids(cluster.get("MachineDeployment", "aa-new-md").getMetadata().getAnnotations()))
+                .isEmpty();
     }
 
     @Test

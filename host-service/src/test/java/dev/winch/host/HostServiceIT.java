@@ -122,6 +122,19 @@ class HostServiceIT {
         await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-main").isEmpty());
         assertThat(fixture.results().decisions("evt-main").get(0).outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(2);
+
+        // and removes with it: the Kubernetes drainer cordons the Node (this API server lists no pods on it; the
+        // evictions are HostDrainMockTest's), then the Machine is marked and the Node deleted
+        fixture.publish(request("evt-main-down", ScaleAction.DOWN, 1, 0, 5));
+
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-main-down").isEmpty());
+        ActionResult down = fixture.results().decisions("evt-main-down").get(0);
+        assertThat(down.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(down.details()).containsEntry("removed", "n-1").containsEntry("evicted", "0");
+        assertThat(kubernetes.client().nodes().list().getItems()).isEmpty();
+        assertThat(cluster.get("Machine", "m-1").getMetadata().getAnnotations())
+                .containsEntry(dev.winch.host.model.HostLabels.CAPI_DELETE_MACHINE, "winch evt-main-down");
+        assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(1);
     }
 
     @Test

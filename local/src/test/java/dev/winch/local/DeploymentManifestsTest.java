@@ -60,11 +60,11 @@ class DeploymentManifestsTest {
       "upgrader-service", union(
           rule("apps", List.of("deployments", "statefulsets", "daemonsets"), "get", "list", "update")),
       "host-service", union(
-          rule("", List.of("nodes"), "get", "list", "watch", "patch", "update", "delete"),
-          rule("", List.of("pods"), "list"),
+          rule("", List.of("nodes"), "get", "list", "update", "delete"),
+          rule("", List.of("pods"), "get", "list"),
           rule("", List.of("pods/eviction"), "create"),
-          rule("cluster.x-k8s.io", List.of("machines", "machinedeployments"), "get", "list", "update", "patch"),
-          rule("cluster.x-k8s.io", List.of("machinesets"), "get", "list", "update"),
+          rule("cluster.x-k8s.io", List.of("machines", "machinesets", "machinedeployments"), "get", "list",
+              "update"),
           rule("", List.of("configmaps"), "get", "create", "update")),
       "notifier-service", union(
           rule("", List.of("events"), "get", "list", "watch"),

@@ -2,11 +2,14 @@ package dev.winch.host.model;
 
 import dev.winch.common.event.HostScaleRequested;
 import dev.winch.common.event.ScaleAction;
+import dev.winch.common.kubernetes.KubernetesNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What one host scale request comes to on a group as read: clone a host, remove some, nothing, or refused. Pure: no
@@ -73,6 +76,18 @@ public sealed interface HostPlan {
     private static Optional<String> invalid(HostScaleRequested request) {
         if (request.hostSelector().isEmpty()) {
             return Optional.of("hostSelector names no label, so it names no group");
+        }
+        // As the gateway checks it: a selector no Node could carry is a mistake, not an empty group, and nothing of
+        // it should reach a label query, a ledger or the exec provider's environment.
+        for (Map.Entry<String, String> label : new TreeMap<>(request.hostSelector()).entrySet()) {
+            Optional<String> problem = KubernetesNames.labelKeyProblem(label.getKey())
+                    .map(p -> "hostSelector has a key that is not a label key ('" + label.getKey() + "'): " + p)
+                    .or(() -> KubernetesNames.labelValueProblem(label.getValue())
+                            .map(p -> "hostSelector." + label.getKey() + " is not a label value ('"
+                                    + label.getValue() + "'): " + p));
+            if (problem.isPresent()) {
+                return problem;
+            }
         }
         if (request.amount() < 1) {
             return Optional.of("amount must be at least 1, got " + request.amount());

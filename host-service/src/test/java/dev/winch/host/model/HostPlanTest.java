@@ -249,6 +249,32 @@ class HostPlanTest {
         assertThat(plan.failure()).isEqualTo(HostPlan.EMPTY_GROUP);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "command in a value   | pool | $(touch /tmp/x)   | hostSelector.pool is not a label value ('$(touch /tmp/x)')",
+            "backticks in a value | pool | `id`              | hostSelector.pool is not a label value ('`id`')",
+            "value too long       | pool | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | hostSelector.pool is not a label value",
+            "semicolon in a key   | a;b  | workers           | hostSelector has a key that is not a label key ('a;b')",
+            "bad key prefix       | -x/y | workers           | hostSelector has a key that is not a label key ('-x/y'): prefix part",
+    })
+    void refusesASelectorNoNodeCouldCarry(String name, String key, String value, String reason) {
+        HostScaleRequested request = new HostScaleRequested("r", Map.of("zone", "a", key, value), ScaleAction.UP,
+                1, 0, 5, null);
+
+        HostPlan.Refused plan = (HostPlan.Refused) HostPlan.of(request, List.of(capi("a", 0, ACTIVE)), 0);
+
+        assertThat(plan.reason()).startsWith(reason).endsWith("nothing was changed");
+        assertThat(plan.failure()).isEqualTo(HostPlan.INVALID);
+    }
+
+    @Test
+    void takesEveryCharacterALabelValueMayHold() {
+        HostScaleRequested request = new HostScaleRequested("r", Map.of("example.com/pool", "Eu-1_a.B", "flag", ""),
+                ScaleAction.UP, 1, 0, 5, null);
+
+        assertThat(HostPlan.of(request, List.of(capi("a", 0, ACTIVE)), 0)).isInstanceOf(HostPlan.Clone.class);
+    }
+
     @Test
     void refusesARequestWithoutSelector() {
         HostScaleRequested request = new HostScaleRequested("r", Map.of(), ScaleAction.UP, 1, 0, 5, null);

@@ -95,37 +95,52 @@ public final class ExecProvider implements HostProvider {
     public Future<RemoveOutcome> remove(RemoveRequest request) {
         Future<RemoveOutcome> chain = Future.succeededFuture(new RemoveOutcome(List.of(), Map.of(), Map.of()));
         for (Host host : request.hosts()) {
-            chain = chain.compose(sofar -> delete(request, host).map(failure -> {
+            chain = chain.compose(sofar -> delete(request, host).map(deleted -> {
                 List<String> removed = new ArrayList<>(sofar.removed());
                 Map<String, String> failed = new LinkedHashMap<>(sofar.failed());
-                failure.ifPresentOrElse(reason -> failed.put(host.name(), reason), () -> removed.add(host.name()));
-                return new RemoveOutcome(removed, failed, sofar.details());
+                Map<String, String> details = new LinkedHashMap<>(sofar.details());
+                deleted.said().ifPresent(said -> details.put("exec." + host.name(), said));
+                deleted.failure().ifPresentOrElse(reason -> failed.put(host.name(), reason),
+                        () -> removed.add(host.name()));
+                return new RemoveOutcome(removed, failed, details);
             }));
         }
         return chain;
     }
 
-    private Future<Optional<String>> delete(RemoveRequest request, Host host) {
+    /** What one delete came to: what the command said ({@code exited 0: ...}), and why it failed, if it did. */
+    private record Deleted(Optional<String> said, Optional<String> failure) {
+    }
+
+    private Future<Deleted> delete(RemoveRequest request, Host host) {
         return describer.describe(host.name(), request.group()).compose(description -> {
             Map<String, String> environment = Map.of(ACTION, "delete", EVENT_ID, request.eventId(), GROUP,
                     request.group(), HOST_NAME, host.name());
             return runner.run(new ExecRunner.Request(command, description.orElse("{\"name\":\"" + host.name()
                             .replace("\"", "") + "\"}"), environment, timeout))
-                    .map(result -> result.succeeded() ? Optional.<String>empty()
-                            : Optional.of("deleting " + host.name() + " " + describe(result)));
-        }).recover(error -> Future.succeededFuture(Optional.of("the command for " + host.name()
-                + " could not be started: " + error.getMessage())));
+                    .map(result -> {
+                        String said = describe(result);
+                        return new Deleted(Optional.of(said), result.succeeded() ? Optional.empty()
+                                : Optional.of("deleting " + host.name() + " " + said));
+                    });
+        }).recover(error -> Future.succeededFuture(new Deleted(Optional.empty(), Optional.of("the command for "
+                + host.name() + " could not be started: " + error.getMessage()))));
     }
 
-    /** {@code exited 0: <last line>}, {@code timed out after 30s: <last line>}. */
-    static String describe(ExecRunner.Result result) {
-        String head = result.timedOut() ? "timed out after " + timeoutText(result.took())
-                : "exited " + result.exitCode();
+    /** {@code exited 0: <last line>}, {@code timed out after 10m: <last line>}. */
+    String describe(ExecRunner.Result result) {
+        String head = result.timedOut() ? "timed out after " + text(timeout) : "exited " + result.exitCode();
         String line = result.lastLine() == null || result.lastLine().isBlank() ? "" : ": " + result.lastLine();
         return head + line;
     }
 
-    private static String timeoutText(Duration took) {
-        return took == null ? "the timeout" : took.toSeconds() + "s";
+    /** The timeout as configured ({@code 10m}, {@code 30s}, {@code 1500ms}): what it was killed after. */
+    static String text(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        return seconds % 60 != 0 || seconds == 0 ? seconds + "s" : seconds / 60 + "m";
     }
 }

@@ -106,6 +106,13 @@ class ExecProviderTest {
     }
 
     @Test
+    void namesTheTimeoutAsConfigured() {
+        assertThat(ExecProvider.text(Duration.ofMinutes(10))).isEqualTo("10m");
+        assertThat(ExecProvider.text(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(ExecProvider.text(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    }
+
+    @Test
     void removesEachHostWithTheDeleteAction() throws Exception {
         FakeRunner runner = new FakeRunner(r -> r.environment().get("WINCH_HOST_NAME").equals("h-2")
                 ? new ExecRunner.Result(1, "no such instance", false, Duration.ZERO)
@@ -117,6 +124,8 @@ class ExecProviderTest {
 
         assertThat(outcome.removed()).containsExactly("h-1");
         assertThat(outcome.failed()).containsEntry("h-2", "deleting h-2 exited 1: no such instance");
+        assertThat(outcome.details()).containsEntry("exec.h-1", "exited 0: deleted")
+                .containsEntry("exec.h-2", "exited 1: no such instance");
         assertThat(runner.requests).allSatisfy(r -> assertThat(r.environment())
                 .containsEntry("WINCH_ACTION", "delete").containsEntry("WINCH_EVENT_ID", "evt-2")
                 .doesNotContainKey("WINCH_TEMPLATE_NODE"));
