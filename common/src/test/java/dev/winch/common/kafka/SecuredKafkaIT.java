@@ -148,6 +148,28 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void aTopicFollowerReadsTheWholeTopicOverSaslSslWithTheServiceSettings() throws Exception {
+        Map<String, String> env = saslSsl("SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule",
+                PASSWORD);
+        env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+        env.put("KAFKA_SSL_TRUSTSTORE_CERTIFICATES", clusterCa.certificatePem());
+        String topic = KafkaBrokerExtension.uniqueName("it-secured-follow");
+        broker.createTopic(topic, 2);
+        runtime = ServiceRuntime.create(config(env, "follow"));
+        runtime.publisher().send(runtime.codec().toRecord(topic, scale("follow-0"))).await(30, TimeUnit.SECONDS);
+        List<String> keys = new CopyOnWriteArrayList<>();
+
+        TopicFollower follower = new TopicFollower(runtime.vertx(), runtime.config().kafka(), List.of(topic),
+                TopicFollower.From.BEGINNING, record -> keys.add(record.key()));
+        try {
+            follower.start().await(30, TimeUnit.SECONDS);
+            assertThat(keys).hasSize(1);
+        } finally {
+            follower.stop().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aWrongPasswordShowsAsAnAuthenticationFailureOnReadiness() throws Exception {
         Map<String, String> env = saslSsl("SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule",
                 "not-the-password");
