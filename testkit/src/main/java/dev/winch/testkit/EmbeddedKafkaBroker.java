@@ -56,7 +56,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
   /** The SSL listener's name; it requires a client certificate. */
   public static final String SSL_LISTENER = "SSL";
   private static final String STORE_PASSWORD = "broker-store-secret";
-  private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "PLAIN");
+  private static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "PLAIN", "OAUTHBEARER");
 
   private final KafkaConfig config;
   private final Path logDir;
@@ -97,7 +97,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
    * serves the listeners a production cluster has, so a test can show a client connecting as it would there:
    *
    * <ul>
-   *   <li>{@link #SASL_SSL_LISTENER}: TLS, then a login with SCRAM-SHA-512 or PLAIN as one of {@code users};
+   *   <li>{@link #SASL_SSL_LISTENER}: TLS, then a login with SCRAM-SHA-512 or PLAIN as one of {@code users}, or
+   *       with OAUTHBEARER and an unsecured token (Kafka's, for tests: any subject is taken);
    *   <li>{@link #SSL_LISTENER}: TLS with a client certificate issued by {@code authority} (mutual TLS).
    * </ul>
    *
@@ -330,6 +331,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     users.forEach((user, password) -> plain.append(" user_").append(user).append("=\"").append(password)
         .append('"'));
     p.put(sasl + "plain.sasl.jaas.config", plain.append(';').toString());
+    // Kafka's unsecured JWTs (alg "none", no identity provider): enough to show a client's OAUTHBEARER settings
+    // reach the broker; a real cluster validates signed tokens against its identity provider's keys.
+    p.put(sasl + "oauthbearer.sasl.jaas.config",
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
     return p;
   }
 

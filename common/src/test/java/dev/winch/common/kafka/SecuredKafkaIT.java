@@ -39,8 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A service on a cluster secured as production ones are: a broker with a SASL_SSL listener (SCRAM-SHA-512 and
- * PLAIN) and a mutual-TLS listener, its certificate from a CA made for the test. The service is configured only
+ * A service on a cluster secured as production ones are: a broker with a SASL_SSL listener (SCRAM-SHA-512, PLAIN,
+ * OAUTHBEARER) and a mutual-TLS listener, its certificate from a CA made for the test. The service is configured only
  * through {@code KAFKA_*} variables, as in a Kubernetes Deployment, and must publish and consume; a wrong password
  * or a CA it does not trust must show as a clear failure on {@code /health/ready}, not as a silent hang.
  */
@@ -111,6 +111,21 @@ class SecuredKafkaIT {
         env.put("KAFKA_SSL_TRUSTSTORE_CERTIFICATES", clusterCa.certificatePem());
 
         assertPublishesAndConsumes(env, "plain");
+    }
+
+    @Test
+    void logsInWithOauthBearerOverSaslSsl() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.saslSslBootstrapServers());
+        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("KAFKA_SASL_MECHANISM", "OAUTHBEARER");
+        // Kafka's unsecured token, as the test broker takes it; a real cluster adds the token endpoint settings.
+        env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule "
+                + "required unsecuredLoginStringClaim_sub=\"" + USER + "\";");
+        env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+        env.put("KAFKA_SSL_TRUSTSTORE_CERTIFICATES", clusterCa.certificatePem());
+
+        assertPublishesAndConsumes(env, "oauth");
     }
 
     @Test
