@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,6 +39,17 @@ public final class Env {
     public Optional<String> optional(String name) {
         String value = variables.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** Every variable whose name starts with {@code prefix} and whose value is not blank, by name; values trimmed. */
+    public SortedMap<String, String> startingWith(String prefix) {
+        SortedMap<String, String> found = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(prefix) && value != null && !value.isBlank()) {
+                found.put(name, value.trim());
+            }
+        });
+        return found;
     }
 
     public String string(String name, String defaultValue) {

@@ -1,12 +1,14 @@
 package dev.winch.common.config;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import java.time.Duration;
 
 /**
  * What every Winch service reads from its environment. Service configs embed it.
  *
  * @param serviceName        the service, e.g. {@code upgrader}; names the consumer group and the metrics
- * @param kafkaBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}
+ * @param kafka              {@code KAFKA_BOOTSTRAP_SERVERS} and every other {@code KAFKA_*} client setting (see
+ *                           {@link KafkaClientSettings}); its {@code toString} masks secrets
  * @param managementPort     {@code WINCH_MANAGEMENT_PORT}: health and metrics
  * @param managementHost     {@code WINCH_MANAGEMENT_HOST}: the address the management server listens on
  * @param logFormat          {@code WINCH_LOG_FORMAT}: plain or json
@@ -22,7 +24,7 @@ import java.time.Duration;
  */
 public record RuntimeConfig(
         String serviceName,
-        String kafkaBootstrapServers,
+        KafkaClientSettings kafka,
         int managementPort,
         String managementHost,
         LogFormat logFormat,
@@ -47,6 +49,21 @@ public record RuntimeConfig(
     /** All interfaces: what a container needs to be probed and scraped from outside. */
     public static final String ALL_INTERFACES = "0.0.0.0";
 
+    /** As before {@code KAFKA_*} client settings: a plaintext cluster at {@code kafkaBootstrapServers}. */
+    public RuntimeConfig(String serviceName, String kafkaBootstrapServers, int managementPort, String managementHost,
+            LogFormat logFormat, int workerPoolSize, Duration blockingTimeout, String consumerGroup, int maxInFlight,
+            int retryMaxAttempts, Duration retryBackoff, Duration retryBackoffMax, Duration shutdownTimeout,
+            boolean httpServerMetrics) {
+        this(serviceName, KafkaClientSettings.plaintext(kafkaBootstrapServers), managementPort, managementHost,
+                logFormat, workerPoolSize, blockingTimeout, consumerGroup, maxInFlight, retryMaxAttempts, retryBackoff,
+                retryBackoffMax, shutdownTimeout, httpServerMetrics);
+    }
+
+    /** {@code KAFKA_BOOTSTRAP_SERVERS}. */
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     /** Reads the common variables; problems are left in {@code env} for the service config to report. */
     public static RuntimeConfig fromEnv(String serviceName, Env env) {
         return fromEnv(serviceName, env, true);
@@ -68,7 +85,7 @@ public record RuntimeConfig(
         }
         return new RuntimeConfig(
                 serviceName,
-                bootstrap,
+                KafkaClientSettings.fromEnv(env, bootstrap),
                 env.port(MANAGEMENT_PORT, 9090),
                 env.bindAddress("WINCH_MANAGEMENT_HOST", ALL_INTERFACES),
                 env.choice("WINCH_LOG_FORMAT", LogFormat.class, LogFormat.PLAIN),
@@ -85,7 +102,7 @@ public record RuntimeConfig(
 
     /** The same settings with another {@code maxInFlight}: a service whose batches need more than the default. */
     public RuntimeConfig withMaxInFlight(int records) {
-        return new RuntimeConfig(serviceName, kafkaBootstrapServers, managementPort, managementHost, logFormat,
+        return new RuntimeConfig(serviceName, kafka, managementPort, managementHost, logFormat,
                 workerPoolSize,
                 blockingTimeout, consumerGroup, records, retryMaxAttempts, retryBackoff, retryBackoffMax,
                 shutdownTimeout, httpServerMetrics);

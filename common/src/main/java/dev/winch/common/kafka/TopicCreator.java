@@ -2,12 +2,12 @@ package dev.winch.common.kafka;
 
 import dev.winch.common.event.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -23,7 +23,12 @@ public final class TopicCreator {
     }
 
     public static void createForSingleBroker(String bootstrapServers, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        createForSingleBroker(KafkaClientSettings.plaintext(bootstrapServers), partitions);
+    }
+
+    /** As {@link #createForSingleBroker(String, int)}, with a service's Kafka client settings (TLS, SASL, ...). */
+    public static void createForSingleBroker(KafkaClientSettings kafka, int partitions) throws Exception {
+        try (Admin admin = Admin.create(new HashMap<String, Object>(kafka.admin()))) {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(Topics.RECEIVERS, 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));

@@ -32,7 +32,7 @@ public final class TopicFollower {
     }
 
     private final Vertx vertx;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final List<String> topics;
     private final From from;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
@@ -41,17 +41,30 @@ public final class TopicFollower {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final Promise<Void> stopped = Promise.promise();
 
+    /** A follower of a plaintext cluster; a service passes its {@link KafkaClientSettings} instead. */
     public TopicFollower(Vertx vertx, String bootstrapServers, List<String> topics, From from,
             Consumer<ConsumerRecord<String, byte[]>> onRecord) {
-        this(vertx, bootstrapServers, topics, from, Map.of(), onRecord);
+        this(vertx, KafkaClientSettings.plaintext(bootstrapServers), topics, from, Map.of(), onRecord);
     }
 
     /** @param overrides consumer settings on top of the defaults, e.g. larger fetches for a busy topic */
     public TopicFollower(Vertx vertx, String bootstrapServers, List<String> topics, From from,
             Map<String, Object> overrides, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(vertx, KafkaClientSettings.plaintext(bootstrapServers), topics, from, overrides, onRecord);
+    }
+
+    /** A follower with the service's Kafka client settings (TLS, SASL, ...). */
+    public TopicFollower(Vertx vertx, KafkaClientSettings kafka, List<String> topics, From from,
+            Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(vertx, kafka, topics, from, Map.of(), onRecord);
+    }
+
+    /** @param overrides consumer settings on top of the service's, e.g. larger fetches for a busy topic */
+    public TopicFollower(Vertx vertx, KafkaClientSettings kafka, List<String> topics, From from,
+            Map<String, Object> overrides, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
         this.overrides = Map.copyOf(overrides);
         this.vertx = vertx;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topics = List.copyOf(topics);
         this.from = from;
         this.onRecord = onRecord;
@@ -77,7 +90,7 @@ public final class TopicFollower {
     }
 
     private void run(Context context, Promise<Void> caughtUp) {
-        Map<String, Object> config = KafkaSettings.reader(bootstrapServers);
+        Map<String, Object> config = kafka.reader();
         config.putAll(overrides);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
             consumer = c;

@@ -42,6 +42,15 @@ public final class ServiceMain {
                 .compose(publisher -> starter.start(runtime, config));
     }
 
+    /**
+     * The line a service logs once started, with its whole configuration: secrets print as {@code ******}
+     * ({@link dev.winch.common.config.Secret}, and the {@code KAFKA_*} settings that may hold one).
+     */
+    public static String startedLine(ServiceConfig config, int managementPort) {
+        return config.runtime().serviceName() + " started; management on port " + managementPort
+                + "; configuration " + config;
+    }
+
     public static <C extends ServiceConfig> void run(Map<String, String> environment,
             Function<Map<String, String>, C> readConfig, Starter<C> starter) {
         C config;
@@ -67,8 +76,7 @@ public final class ServiceMain {
         start(runtime, config.runtime().managementHost(), config, starter)
                 .onSuccess(v -> {
                     runtime.markStarted();
-                    log.info("{} started; management on port {}; configuration {}",
-                            config.runtime().serviceName(), runtime.managementPort(), config);
+                    log.info(startedLine(config, runtime.managementPort()));
                 })
                 .onFailure(e -> {
                     log.error("{} failed to start: {}", config.runtime().serviceName(), e.toString(), e);

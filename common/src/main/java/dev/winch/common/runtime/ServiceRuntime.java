@@ -7,7 +7,6 @@ import dev.winch.common.kafka.BatchEventHandler;
 import dev.winch.common.kafka.EventConsumer;
 import dev.winch.common.kafka.EventHandler;
 import dev.winch.common.kafka.EventPublisher;
-import dev.winch.common.kafka.KafkaSettings;
 import dev.winch.common.kafka.TypedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -77,7 +76,7 @@ public final class ServiceRuntime {
                 config.blockingTimeout());
         this.readiness = new Readiness(vertx);
         this.management = new ManagementServer(vertx, readiness, registry);
-        this.admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config.kafkaBootstrapServers()));
+        this.admin = KafkaAdminClient.create(vertx, config.kafka().admin());
         readiness.register("kafka", 4_000, () -> admin.describeCluster());
     }
 
@@ -132,7 +131,7 @@ public final class ServiceRuntime {
     public synchronized EventPublisher publisher() {
         if (publisher == null) {
             publisher = new EventPublisher(vertx,
-                    KafkaSettings.producer(config.kafkaBootstrapServers(), config.serviceName()), codec, registry);
+                    config.kafka().producer(config.serviceName()), codec, registry);
         }
         return publisher;
     }
@@ -175,7 +174,7 @@ public final class ServiceRuntime {
         EventConsumer consumer = EventConsumer.batching(vertx,
                 new EventConsumer.Settings(topics, groupId, config.maxInFlight(),
                         config.retryMaxAttempts(), config.retryBackoff(), config.retryBackoffMax(), maxBatch, true),
-                KafkaSettings.consumer(config.kafkaBootstrapServers(), groupId,
+                config.kafka().consumer(groupId,
                         config.serviceName() + "-" + groupId + "-" + String.join("+", topics)),
                 codec, handler, publisher(), registry);
         consumers.add(consumer);
