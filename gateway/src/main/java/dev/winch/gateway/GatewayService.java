@@ -50,11 +50,11 @@ public final class GatewayService {
         this.config = config;
         this.receivers = new ReceiverRegistry(
                 new ReceiverSpec.RateLimit(config.ratePerSecond(), config.rateBurst()), runtime.clock());
-        this.store = new ReceiverStore(runtime.vertx(), config.runtime().kafkaBootstrapServers(), receivers,
+        this.store = new ReceiverStore(runtime.vertx(), config.runtime().kafka(), receivers,
                 runtime.publisher());
-        this.status = new EventStatusStore(runtime.vertx(), config.runtime().kafkaBootstrapServers(),
+        this.status = new EventStatusStore(runtime.vertx(), config.runtime().kafka(),
                 config.statusCapacity());
-        this.search = new AcceptedEventSearch(runtime.vertx(), config.runtime().kafkaBootstrapServers(),
+        this.search = new AcceptedEventSearch(runtime.vertx(), config.runtime().kafka(),
                 config.statusCapacity());
         runtime.onClose(search::close);
     }

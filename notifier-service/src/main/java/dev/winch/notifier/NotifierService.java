@@ -1,5 +1,6 @@
 package dev.winch.notifier;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.Topics;
@@ -67,11 +68,11 @@ public final class NotifierService {
             }
         }
         this.routes = new RouteTable(names, defaultRoutes);
-        String bootstrap = runtime.config().kafkaBootstrapServers();
+        KafkaClientSettings kafka = runtime.config().kafka();
         this.receivers = new ReceiverRouteLearner(routes, runtime.registry());
-        this.receiverRecords = new TopicFollower(runtime.vertx(), bootstrap, List.of(Topics.RECEIVERS),
+        this.receiverRecords = new TopicFollower(runtime.vertx(), kafka, List.of(Topics.RECEIVERS),
                 TopicFollower.From.BEGINNING, receivers::apply);
-        this.delivered = new DeliveredLog(runtime.vertx(), bootstrap, runtime.publisher(),
+        this.delivered = new DeliveredLog(runtime.vertx(), kafka, runtime.publisher(),
                 config.delivery().recentIds());
         this.engine = new DeliveryEngine(runtime, delivered, config.delivery());
     }
@@ -84,7 +85,7 @@ public final class NotifierService {
         LOG.info("Delivering results to {} channel(s): {}", channels.size(),
                 channels.stream().map(c -> c.name() + " (" + c.kind() + ")").collect(Collectors.joining(", ")));
         return runtime.blocking().call(() -> {
-                    DeliveryTopics.check(runtime.config().kafkaBootstrapServers());
+                    DeliveryTopics.check(runtime.config().kafka());
                     return fileRoutes();
                 })
                 .compose(fromFile -> {

@@ -2,6 +2,7 @@ package dev.winch.gateway.receiver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.EventPublisher;
@@ -30,10 +31,10 @@ public final class ReceiverStore {
     private final EventPublisher publisher;
     private final TopicFollower follower;
 
-    public ReceiverStore(Vertx vertx, String bootstrapServers, ReceiverRegistry registry, EventPublisher publisher) {
+    public ReceiverStore(Vertx vertx, KafkaClientSettings kafka, ReceiverRegistry registry, EventPublisher publisher) {
         this.registry = registry;
         this.publisher = publisher;
-        this.follower = new TopicFollower(vertx, bootstrapServers, List.of(Topics.RECEIVERS),
+        this.follower = new TopicFollower(vertx, kafka, List.of(Topics.RECEIVERS),
                 TopicFollower.From.BEGINNING, this::apply);
     }
 

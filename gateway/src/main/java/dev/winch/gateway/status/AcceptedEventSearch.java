@@ -1,7 +1,7 @@
 package dev.winch.gateway.status;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.Topics;
-import dev.winch.common.kafka.KafkaSettings;
 import dev.winch.gateway.status.EventStatusStore.EventStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,17 +35,17 @@ public final class AcceptedEventSearch {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final WorkerExecutor worker;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final int depth;
 
     /**
      * @param depth how many of the newest records of each command topic are searched: the number of events whose
      *              status a replica keeps, so a replica finds what its own memory would have held
      */
-    public AcceptedEventSearch(Vertx vertx, String bootstrapServers, int depth) {
+    public AcceptedEventSearch(Vertx vertx, KafkaClientSettings kafka, int depth) {
         // One search at a time: each reads up to `depth` records per topic.
         this.worker = vertx.createSharedWorkerExecutor("winch-event-search", 1);
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.depth = depth;
     }
 
@@ -108,7 +108,7 @@ public final class AcceptedEventSearch {
     }
 
     private Map<String, Object> config() {
-        Map<String, Object> config = KafkaSettings.reader(bootstrapServers);
+        Map<String, Object> config = kafka.reader();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-event-search");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

@@ -1,5 +1,6 @@
 package dev.winch.gateway.status;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.EventCodec;
@@ -38,14 +39,14 @@ public final class EventStatusStore {
     private final EventCodec codec = new EventCodec();
     private final TopicFollower follower;
 
-    public EventStatusStore(Vertx vertx, String bootstrapServers, int capacity) {
+    public EventStatusStore(Vertx vertx, KafkaClientSettings kafka, int capacity) {
         this.events = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, EventStatus> eldest) {
                 return size() > capacity;
             }
         };
-        this.follower = new TopicFollower(vertx, bootstrapServers, List.of(Topics.RESULTS), TopicFollower.From.END,
+        this.follower = new TopicFollower(vertx, kafka, List.of(Topics.RESULTS), TopicFollower.From.END,
                 Map.of(), this::apply);
     }
 

@@ -3,6 +3,7 @@ package dev.winch.gateway.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.ScaleAction;
@@ -52,7 +53,7 @@ class AcceptedEventSearchIT {
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                 "key.serializer", StringSerializer.class.getName(),
                 "value.serializer", ByteArraySerializer.class.getName()));
-        search = new AcceptedEventSearch(vertx, bootstrap, DEPTH);
+        search = new AcceptedEventSearch(vertx, KafkaClientSettings.plaintext(bootstrap), DEPTH);
     }
 
     @AfterAll
@@ -97,7 +98,7 @@ class AcceptedEventSearchIT {
 
     @Test
     void failsWhenKafkaCannotBeRead() {
-        AcceptedEventSearch unreachable = new AcceptedEventSearch(vertx, "127.0.0.1:1", DEPTH);
+        AcceptedEventSearch unreachable = new AcceptedEventSearch(vertx, KafkaClientSettings.plaintext("127.0.0.1:1"), DEPTH);
 
         assertThatThrownBy(() -> unreachable.find(UUID.randomUUID().toString()).await(30, TimeUnit.SECONDS))
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);

@@ -1,6 +1,7 @@
 package dev.winch.notifier.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.EventPublisher;
@@ -57,10 +58,10 @@ public final class DeliveredLog {
     private final TopicFollower follower;
 
     /** @param recentIds how many delivered result ids to remember per channel */
-    public DeliveredLog(Vertx vertx, String bootstrapServers, EventPublisher publisher, int recentIds) {
+    public DeliveredLog(Vertx vertx, KafkaClientSettings kafka, EventPublisher publisher, int recentIds) {
         this.publisher = publisher;
         this.recentIds = recentIds;
-        this.follower = new TopicFollower(vertx, bootstrapServers, List.of(Topics.NOTIFICATIONS_DELIVERED),
+        this.follower = new TopicFollower(vertx, kafka, List.of(Topics.NOTIFICATIONS_DELIVERED),
                 TopicFollower.From.BEGINNING, this::apply);
     }
 

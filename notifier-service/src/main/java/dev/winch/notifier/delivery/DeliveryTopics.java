@@ -1,7 +1,7 @@
 package dev.winch.notifier.delivery;
 
+import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.common.event.Topics;
-import dev.winch.common.kafka.KafkaSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +31,8 @@ public final class DeliveryTopics {
      *
      * @throws IllegalStateException naming a missing topic and how to create it
      */
-    public static void check(String bootstrapServers) throws Exception {
-        Map<String, Object> config = Map.copyOf(KafkaSettings.admin(bootstrapServers));
+    public static void check(KafkaClientSettings kafka) throws Exception {
+        Map<String, Object> config = Map.copyOf(kafka.admin());
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             for (String topic : List.of(Topics.NOTIFICATIONS_DELIVERED, Topics.NOTIFICATIONS_DLQ)) {
