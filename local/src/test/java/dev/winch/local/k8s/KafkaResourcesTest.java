@@ -128,11 +128,9 @@ class KafkaResourcesTest {
         JsonNode kafka = kafka(manifests);
         String cluster = kafka.path("metadata").path("name").asText();
         SoftAssertions softly = new SoftAssertions();
-        softly.assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/kraft").asText())
-                .as("%s: KRaft", manifests).isEqualTo("enabled");
-        softly.assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/node-pools").asText())
-                .as("%s: node pools", manifests).isEqualTo("enabled");
-        softly.assertThat(kafka.path("spec").has("zookeeper")).as("%s: no ZooKeeper", manifests).isFalse();
+        softly.assertThat(kafka.path("spec").has("zookeeper")).as("%s: no ZooKeeper (KRaft)", manifests).isFalse();
+        softly.assertThat(kafka.path("spec").path("kafka").has("replicas") || kafka.path("spec").path("kafka").has("storage"))
+                .as("%s: nodes and storage come from KafkaNodePools", manifests).isFalse();
         JsonNode listener = scramListener(manifests);
         softly.assertThat(listener.path("type").asText()).as("%s: listener type", manifests).isEqualTo("internal");
         softly.assertThat(kafka.path("spec").path("kafka").path("listeners").size())

@@ -55,10 +55,10 @@ public final class Models {
             Map.entry("autoscaling/v2 HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("monitoring.coreos.com/v1 PodMonitor", PodMonitor.class),
             Map.entry("monitoring.coreos.com/v1 PrometheusRule", PrometheusRule.class),
-            Map.entry("kafka.strimzi.io/v1beta2 Kafka", Kafka.class),
-            Map.entry("kafka.strimzi.io/v1beta2 KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1beta2 KafkaTopic", KafkaTopic.class),
-            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser", KafkaUser.class));
+            Map.entry("kafka.strimzi.io/v1 Kafka", Kafka.class),
+            Map.entry("kafka.strimzi.io/v1 KafkaNodePool", KafkaNodePool.class),
+            Map.entry("kafka.strimzi.io/v1 KafkaTopic", KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1 KafkaUser", KafkaUser.class));
 
     /** Kinds without a Java model, checked by hand (KedaObjects). */
     public static final Map<String, String> UNTYPED = Map.of(
