@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -38,7 +39,12 @@ import java.util.Map;
  */
 public final class Models {
 
-    /** "apiVersion kind" to the model class. An object of any other type fails: nothing would check it. */
+    private static final String STRIMZI_V1 = "kafka.strimzi.io/v1";
+
+    /**
+     * "apiVersion kind" to the model class. An object of any other type fails: nothing would check it. The custom
+     * Prometheus Operator's API version is the one its model classes declare.
+     */
     public static final Map<String, Class<?>> TYPED = Map.ofEntries(
             Map.entry("v1 Namespace", Namespace.class),
             Map.entry("v1 ConfigMap", ConfigMap.class),
@@ -53,12 +59,14 @@ public final class Models {
             Map.entry("networking.k8s.io/v1 NetworkPolicy", NetworkPolicy.class),
             Map.entry("policy/v1 PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("autoscaling/v2 HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
-            Map.entry("monitoring.coreos.com/v1 PodMonitor", PodMonitor.class),
-            Map.entry("monitoring.coreos.com/v1 PrometheusRule", PrometheusRule.class),
-            Map.entry("kafka.strimzi.io/v1 Kafka", Kafka.class),
-            Map.entry("kafka.strimzi.io/v1 KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1 KafkaTopic", KafkaTopic.class),
-            Map.entry("kafka.strimzi.io/v1 KafkaUser", KafkaUser.class));
+            declared(PodMonitor.class),
+            declared(PrometheusRule.class),
+            // Strimzi's model classes read both API versions Strimzi 0.49+ serves; the manifests use v1, since
+            // v1beta2 is deprecated (its classes still name it as the fabric8 client's default).
+            Map.entry(STRIMZI_V1 + " Kafka", Kafka.class),
+            Map.entry(STRIMZI_V1 + " KafkaNodePool", KafkaNodePool.class),
+            Map.entry(STRIMZI_V1 + " KafkaTopic", KafkaTopic.class),
+            Map.entry(STRIMZI_V1 + " KafkaUser", KafkaUser.class));
 
     /** Kinds without a Java model, checked by hand (KedaObjects). */
     public static final Map<String, String> UNTYPED = Map.of(
@@ -71,6 +79,11 @@ public final class Models {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private Models() {
+    }
+
+    /** "apiVersion kind" as a custom resource's model class declares them (its @Group, @Version, @Kind). */
+    private static Map.Entry<String, Class<?>> declared(Class<? extends HasMetadata> type) {
+        return Map.entry(HasMetadata.getApiVersion(type) + " " + HasMetadata.getKind(type), type);
     }
 
     /** "apiVersion kind" of a rendered object. */
