@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.winch.local.k8s.Kustomize;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ import java.util.stream.StreamSupport;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * What an operator checks before shipping: the docker-compose stack, the Dockerfiles and the
@@ -77,12 +80,17 @@ class DeploymentManifestsTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The overlays under k8s/overlays, each rendered as `kubectl apply -k` would send it. */
+  static final List<String> OVERLAYS = Kustomize.OVERLAYS;
+
   private static Path root;
   private static JsonNode compose;
+  private static final Map<String, List<Manifest>> RENDERED = new LinkedHashMap<>();
+  /** The objects of the overlay the running test checks (see use). */
   private static List<Manifest> manifests;
 
-  /** One Kubernetes object and the file it came from. */
-  private record Manifest(Path file, JsonNode doc) {
+  /** One Kubernetes object and the overlay that rendered it. */
+  private record Manifest(String overlay, JsonNode doc) {
     String kind() {
       return doc.path("kind").asText();
     }
@@ -97,7 +105,7 @@ class DeploymentManifestsTest {
 
     @Override
     public String toString() {
-      return kind() + "/" + name() + " in " + file.getFileName();
+      return kind() + "/" + name() + " in k8s/overlays/" + overlay;
     }
   }
 
@@ -105,15 +113,14 @@ class DeploymentManifestsTest {
   static void readFiles() throws IOException {
     root = repositoryRoot();
     compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
-    manifests = new ArrayList<>();
-    for (Path file : k8sYamlFiles()) {
-      if (file.getFileName().toString().startsWith("kustomization.")) {
-        continue;
-      }
-      for (JsonNode doc : readAll(file)) {
-        manifests.add(new Manifest(file, doc));
-      }
+    for (String overlay : OVERLAYS) {
+      RENDERED.put(overlay, Kustomize.overlay(overlay).stream().map(doc -> new Manifest(overlay, doc)).toList());
     }
+  }
+
+  /** Checks the objects of {@code overlay} from here on. */
+  private static void use(String overlay) {
+    manifests = RENDERED.get(overlay);
   }
 
   // ---------------------------------------------------------------- docker-compose
@@ -373,13 +380,15 @@ class DeploymentManifestsTest {
 
   // ---------------------------------------------------------------- Kubernetes
 
-  @Test
-  void everyServiceHasADeploymentProbingHealthOnTheManagementPort() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void everyServiceHasADeploymentProbingHealthOnTheManagementPort(String overlay) {
+    use(overlay);
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
       Optional<Manifest> deployment = find("Deployment", service);
       if (deployment.isEmpty()) {
-        softly.fail("%s: no Deployment in k8s/", service);
+        softly.fail("%s: no Deployment", service);
         continue;
       }
       JsonNode spec = deployment.get().doc().path("spec");
@@ -415,8 +424,10 @@ class DeploymentManifestsTest {
     softly.assertAll();
   }
 
-  @Test
-  void everyDeploymentRunsAsItsOwnServiceAccount() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void everyDeploymentRunsAsItsOwnServiceAccount(String overlay) {
+    use(overlay);
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
       find("Deployment", service).ifPresentOrElse(deployment -> {
@@ -428,13 +439,15 @@ class DeploymentManifestsTest {
         boolean token = podSpec.path("automountServiceAccountToken").asBoolean(true);
         softly.assertThat(token).as("%s: mounts an API token only if it calls Kubernetes", service)
             .isEqualTo(KUBERNETES_SERVICES.contains(service));
-      }, () -> softly.fail("%s: no Deployment in k8s/", service));
+      }, () -> softly.fail("%s: no Deployment", service));
     }
     softly.assertAll();
   }
 
-  @Test
-  void everyDeploymentTakesKafkaBootstrapServersFromTheSharedConfigMap() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void everyDeploymentTakesKafkaBootstrapServersFromTheSharedConfigMap(String overlay) {
+    use(overlay);
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
       find("Deployment", service).ifPresentOrElse(deployment -> {
@@ -451,13 +464,15 @@ class DeploymentManifestsTest {
             });
         softly.assertThat(envValue(container, "KAFKA_BOOTSTRAP_SERVERS"))
             .as("%s: does not override the shared KAFKA_BOOTSTRAP_SERVERS", service).isEmpty();
-      }, () -> softly.fail("%s: no Deployment in k8s/", service));
+      }, () -> softly.fail("%s: no Deployment", service));
     }
     softly.assertAll();
   }
 
-  @Test
-  void everyDeploymentRunsHardenedWithResourceBounds() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void everyDeploymentRunsHardenedWithResourceBounds(String overlay) {
+    use(overlay);
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
       find("Deployment", service).ifPresentOrElse(deployment -> {
@@ -482,17 +497,19 @@ class DeploymentManifestsTest {
                 .as("%s: resources.%s.%s", service, bound, resource).isNotBlank();
           }
         }
-      }, () -> softly.fail("%s: no Deployment in k8s/", service));
+      }, () -> softly.fail("%s: no Deployment", service));
     }
     softly.assertAll();
   }
 
-  @Test
-  void gatewayHasAServiceForwardingPort80ToItsHttpPort() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void gatewayHasAServiceForwardingPort80ToItsHttpPort(String overlay) {
+    use(overlay);
     Manifest service = find("Service", "gateway")
-        .orElseThrow(() -> new AssertionError("gateway: no Service in k8s/"));
+        .orElseThrow(() -> new AssertionError("gateway: no Service"));
     Manifest deployment = find("Deployment", "gateway")
-        .orElseThrow(() -> new AssertionError("gateway: no Deployment in k8s/"));
+        .orElseThrow(() -> new AssertionError("gateway: no Deployment"));
     JsonNode podLabels = deployment.doc().path("spec").path("template").path("metadata").path("labels");
     assertThat(service.namespace()).as("gateway: Service namespace").isEqualTo(deployment.namespace());
     assertThat(isSubset(service.doc().path("spec").path("selector"), podLabels))
@@ -513,10 +530,12 @@ class DeploymentManifestsTest {
         .as("gateway: WINCH_HTTP_PORT").isEqualTo(String.valueOf(GATEWAY_HTTP_PORT));
   }
 
-  @Test
-  void gatewayMountsItsReceiversConfigMapAtTheFileItReads() throws IOException {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void gatewayMountsItsReceiversConfigMapAtTheFileItReads(String overlay) throws IOException {
+    use(overlay);
     Manifest deployment = find("Deployment", "gateway")
-        .orElseThrow(() -> new AssertionError("gateway: no Deployment in k8s/"));
+        .orElseThrow(() -> new AssertionError("gateway: no Deployment"));
     JsonNode podSpec = deployment.doc().path("spec").path("template").path("spec");
     JsonNode container = mainContainer(deployment.doc().path("spec"), "gateway");
     String file = envValue(container, "WINCH_RECEIVERS_FILE")
@@ -543,8 +562,10 @@ class DeploymentManifestsTest {
         .as("gateway: ConfigMap %s/%s holds a receivers list", configMapName, key).isTrue();
   }
 
-  @Test
-  void everyServiceGetsExactlyTheKubernetesRightsItNeeds() {
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void everyServiceGetsExactlyTheKubernetesRightsItNeeds(String overlay) {
+    use(overlay);
     SoftAssertions softly = new SoftAssertions();
     for (String service : SERVICES) {
       String account = find("Deployment", service)
@@ -567,40 +588,6 @@ class DeploymentManifestsTest {
     softly.assertAll();
   }
 
-  @Test
-  void everyNamespacedObjectIsInTheWinchNamespace() {
-    assertThat(find("Namespace", "winch")).as("Namespace winch").isPresent();
-    SoftAssertions softly = new SoftAssertions();
-    for (Manifest manifest : manifests) {
-      softly.assertThat(manifest.doc().path("apiVersion").asText()).as("%s: apiVersion", manifest).isNotBlank();
-      if (!CLUSTER_SCOPED_KINDS.contains(manifest.kind())) {
-        softly.assertThat(manifest.namespace()).as("%s: namespace", manifest).isEqualTo("winch");
-      }
-    }
-    softly.assertAll();
-  }
-
-  @Test
-  void kustomizationListsEveryManifestAndOnlyFilesThatExist() throws IOException {
-    Path k8s = root.resolve("k8s");
-    Path kustomization = k8s.resolve("kustomization.yaml");
-    assertThat(kustomization).isRegularFile();
-    List<String> resources = textList(YAML.readTree(kustomization.toFile()).path("resources"));
-    assertThat(resources).as("kustomization resources").doesNotHaveDuplicates();
-
-    SoftAssertions softly = new SoftAssertions();
-    for (String resource : resources) {
-      softly.assertThat(k8s.resolve(resource)).as("kustomization lists %s", resource).isRegularFile();
-    }
-    for (Path file : k8sYamlFiles()) {
-      String name = k8s.relativize(file).toString();
-      if (!name.startsWith("kustomization.")) {
-        softly.assertThat(resources).as("kustomization.yaml resources list k8s/%s", name).contains(name);
-      }
-    }
-    softly.assertAll();
-  }
-
   // ---------------------------------------------------------------- helpers
 
   private static Path repositoryRoot() {
@@ -613,20 +600,7 @@ class DeploymentManifestsTest {
         + Path.of("").toAbsolutePath());
   }
 
-  private static List<Path> k8sYamlFiles() throws IOException {
-    try (Stream<Path> files = Files.walk(root.resolve("k8s"))) {
-      return files.filter(Files::isRegularFile)
-          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-          .sorted().toList();
-    }
-  }
 
-  /** All documents of a multi-document YAML file, without the empty ones. */
-  private static List<JsonNode> readAll(Path file) throws IOException {
-    try (var values = YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
-      return values.readAll().stream().filter(d -> d != null && d.isObject()).toList();
-    }
-  }
 
   private static JsonNode composeService(String name) {
     return compose.path("services").path(name);
