@@ -40,11 +40,6 @@ class MonitoringTest {
     /** Alerts an operator needs, by what they say: 503s, lag, dead letters, FAILED results, a service not ready. */
     private static final List<String> REQUIRED_ALERTS = List.of("WinchGatewayRejectingWebhooks",
             "WinchConsumerLagGrowing", "WinchDeadLettersWritten", "WinchActionsFailed", "WinchServiceNotReady");
-    /**
-     * Meters registered by the notifier's delivery engine (per-channel outcomes), which joins the tree apart from
-     * these manifests: their names are checked once that code is here.
-     */
-    private static final Set<String> NOTIFIER_DELIVERY_METERS = Set.of("winch_notifications_total");
     /** Series from outside Winch the alerts use: Kafka Exporter, kube-state-metrics, Prometheus itself. */
     private static final Set<String> EXTERNAL_SERIES = Set.of("kafka_consumergroup_lag",
             "kube_deployment_status_replicas_unavailable", "up");
@@ -147,9 +142,6 @@ class MonitoringTest {
                 String metric = series.group(1);
                 if (metric.startsWith("winch_")) {
                     winchSeries.add(metric);
-                    if (NOTIFIER_DELIVERY_METERS.contains(metric)) {
-                        continue;
-                    }
                     softly.assertThat(registered(metric)).as("%s: %s is a meter the services register", name, metric)
                             .isTrue();
                     Matcher matcher = MATCHER.matcher(series.group(2) == null ? "" : series.group(2));
