@@ -59,17 +59,20 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <ul>
  *   <li><b>Throughput</b>: for each count in {@code --replicas}, a fresh consumer group of that many replicas (started
- *       at the end of the topic, every member holding partitions and the group stable), {@code --warmup-events} not
- *       counted, then {@code --events} requests written as fast as the producer takes them, spread over
+ *       at the end of the topic, every member holding partitions and the group stable) drains {@code --events} requests written as fast as the producer takes them, spread over
  *       {@code --targets} Deployments; the figure is requests / (last result read − first request sent). The writes
- *       to Kubernetes are counted from the replicas' {@code winch_scaler_writes_total}.</li>
+ *       to Kubernetes are counted from the replicas' {@code winch_scaler_writes_total}. Before any measurement,
+ *       {@code --jit-warmup-events} go through the most replicas (the first measurement of a run was the slowest
+ *       whatever its count); before each, {@code --warmup-events} through the same count; {@code --rounds} rounds,
+ *       each in the reverse order of the last, and the median per count.</li>
  *   <li><b>Stall</b>: three replicas, requests at {@code --stall-rate} a second; after {@code --stall-steady-seconds},
  *       one replica dies. {@code leave}: in-process, its runtime closed with no grace (work in flight abandoned and
  *       not committed; the consumer leaves the group, as a process does on SIGTERM with a zero grace or when its
  *       Kafka client closes). {@code crash}: the replica is a child JVM ({@code ScalerMain}) killed with SIGKILL, so
  *       nobody tells the group; it learns it from the missing heartbeats after {@code session.timeout.ms} (Kafka's
- *       default, 45 s). The figure is the longest time from a request's write to its result among requests written
- *       after the death, against the median before it.</li>
+ *       default, 45 s). The figures: the time from the death until the group is stable again with the two others holding
+ *       every partition (read with the admin client every 10 ms), and the longest time from a request's write to its
+ *       result among requests written after the death, against the median before it.</li>
  * </ul>
  * Progress goes to stderr, the markdown report to stdout. Exit status 3 when a request never got a result.
  */
@@ -86,12 +89,14 @@ public final class ScaleOutBenchmark {
               --partitions N           partitions of winch.service.scale (default 6)
               --targets N              Deployments the requests are spread over (default 60)
               --events N               measured requests per replica count (default 6000)
-              --warmup-events N        requests before the measured ones, not counted (default 2000)
+              --warmup-events N        requests before each measurement, same replicas, not counted (default 1000)
+              --jit-warmup-events N    requests through the most replicas before any measurement (default 12000)
+              --rounds N               measurements per count; each round in the reverse order of the last (default 2)
               --max-batch N            the scaler's WINCH_SCALER_MAX_BATCH (default empty: its default, 200)
               --worker-pool N          the scaler's WINCH_WORKER_POOL_SIZE (default empty: its default, 8)
               --stall MODES            leave, crash, both or none (default leave,crash)
-              --stall-rate R           requests per second during the stall part (default 100)
-              --stall-steady-seconds N seconds of load before a replica dies (default 5)
+              --stall-rate R           requests per second during the stall part (default 20)
+              --stall-steady-seconds N seconds of load before a replica dies (default 10)
               --stall-after-seconds N  seconds of load after it died (default 15; crash: at least 60)
               --log MODE               discard | file | off: the services' INFO lines (default discard)
             """;
@@ -104,12 +109,14 @@ public final class ScaleOutBenchmark {
         DEFAULTS.put("partitions", "6");
         DEFAULTS.put("targets", "60");
         DEFAULTS.put("events", "6000");
-        DEFAULTS.put("warmup-events", "2000");
+        DEFAULTS.put("warmup-events", "1000");
+        DEFAULTS.put("jit-warmup-events", "12000");
+        DEFAULTS.put("rounds", "2");
         DEFAULTS.put("max-batch", "");
         DEFAULTS.put("worker-pool", "");
         DEFAULTS.put("stall", "leave,crash");
-        DEFAULTS.put("stall-rate", "100");
-        DEFAULTS.put("stall-steady-seconds", "5");
+        DEFAULTS.put("stall-rate", "20");
+        DEFAULTS.put("stall-steady-seconds", "10");
         DEFAULTS.put("stall-after-seconds", "15");
         DEFAULTS.put("log", "discard");
     }
@@ -123,6 +130,8 @@ public final class ScaleOutBenchmark {
     private final int targets;
     private final int events;
     private final int warmupEvents;
+    private final int jitWarmupEvents;
+    private final int rounds;
     private final Integer maxBatch;
     private final Integer workerPool;
     private final List<String> stallModes;
@@ -151,6 +160,8 @@ public final class ScaleOutBenchmark {
         this.targets = flags.integer("targets", 1, 10_000);
         this.events = flags.integer("events", 1, 1_000_000);
         this.warmupEvents = flags.integer("warmup-events", 0, 1_000_000);
+        this.jitWarmupEvents = flags.integer("jit-warmup-events", 0, 10_000_000);
+        this.rounds = flags.integer("rounds", 1, 100);
         this.maxBatch = flags.optionalInteger("max-batch", 1, ScalerConfig.MOST_BATCH);
         this.workerPool = flags.optionalInteger("worker-pool", 1, 256);
         List<String> stall = flags.list("stall");
@@ -213,51 +224,85 @@ public final class ScaleOutBenchmark {
     // ---------------------------------------------------------------- throughput
 
     private void throughput(ResultsFollower results, StringBuilder md) throws Exception {
-        md.append("### Throughput\n\n| replicas | requests | seconds | requests/s | ratio to 1 | Kubernetes writes "
-                + "| requests per write | benchmark JVM, cores | machine busy |\n|---|---|---|---|---|---|---|---|---|\n");
-        double one = Double.NaN;
-        for (int count : replicaCounts) {
-            String group = "bench-scale-out-" + count + "-" + UUID.randomUUID().toString().substring(0, 6);
-            startAtEnd(group);
-            List<ServiceRuntime> runtimes = new ArrayList<>();
-            try {
-                for (int i = 1; i <= count; i++) {
-                    runtimes.add(startReplica(group, "scaler-" + i));
-                }
-                awaitStable(group, count);
-                progress.printf("[bench] %d replica(s) share the partitions%n", count);
-                if (warmupEvents > 0) {
-                    drain(send(requests(warmupEvents)), results);
-                }
-                double writesBefore = sum(runtimes, "winch_scaler_writes_total");
-                CpuMeter.Snapshot cpuStart = cpu.snapshot();
-                long start = System.nanoTime();
-                Instant firstSent = Instant.now();
-                List<Sent> sent = send(requests(events));
-                Instant last = drain(sent, results);
-                double seconds = Latencies.between(firstSent, last) / 1e9;
-                CpuMeter.Usage usage = CpuMeter.between(cpuStart, cpu.snapshot());
-                double writes = sum(runtimes, "winch_scaler_writes_total") - writesBefore;
-                double perSecond = events / seconds;
-                if (count == 1) {
-                    one = perSecond;
-                }
-                progress.printf(Locale.ROOT, "[bench] %d replica(s): %d requests in %.2f s, %.0f/s, %.0f writes%n",
-                        count, events, seconds, perSecond, writes);
-                double window = (System.nanoTime() - start) / 1e9;
-                md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %s | %,.0f | %.1f | %.2f | %s |%n",
-                        count, events, seconds, perSecond,
-                        Double.isNaN(one) ? "" : String.format(Locale.ROOT, "%.2f", perSecond / one), writes,
-                        events / Math.max(1, writes), usage.processNanos() / 1e9 / window,
-                        percent(usage.machineBusy())));
-                progress.printf("[bench] CPU: %s%n", usage.describe(window, cpus));
-            } finally {
-                for (ServiceRuntime runtime : runtimes) {
-                    runtime.close().await(60, TimeUnit.SECONDS);
-                }
+        if (replicaCounts.isEmpty()) {
+            return;
+        }
+        int most = replicaCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (jitWarmupEvents > 0) {
+            // The first measurement of a run was the slowest whatever its replica count: the JIT was still at work.
+            progress.printf("[bench] JIT warm-up: %d requests through %d replica(s), not counted%n", jitWarmupEvents,
+                    most);
+            measure(most, jitWarmupEvents, results);
+        }
+        List<Integer> order = new ArrayList<>(replicaCounts);
+        for (int round = 1; round < rounds; round++) {
+            List<Integer> again = new ArrayList<>(replicaCounts);
+            if (round % 2 == 1) {
+                java.util.Collections.reverse(again);
+            }
+            order.addAll(again);
+        }
+        md.append("### Throughput\n\nIn the order run (each round reverses the previous one, so a drift of the machine "
+                + "does not favour one count):\n\n| replicas | requests | seconds | requests/s | Kubernetes writes "
+                + "| requests per write | benchmark JVM, cores | machine busy |\n|---|---|---|---|---|---|---|---|\n");
+        Map<Integer, List<Double>> rates = new java.util.TreeMap<>();
+        for (int count : order) {
+            if (warmupEvents > 0) {
+                measure(count, warmupEvents, results);
+            }
+            Measured m = measure(count, events, results);
+            rates.computeIfAbsent(count, c -> new ArrayList<>()).add(m.perSecond());
+            md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %,.0f | %.1f | %.2f | %s |%n",
+                    count, events, m.seconds(), m.perSecond(), m.writes(), events / Math.max(1, m.writes()),
+                    m.jvmCores(), percent(m.machineBusy())));
+        }
+        double base = medianOf(rates.getOrDefault(1, List.of()));
+        md.append("\n| replicas | requests/s, median of the rounds | ratio to one replica |\n|---|---|---|\n");
+        rates.forEach((count, list) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %s |%n", count,
+                medianOf(list), Double.isNaN(base) ? "" : String.format(Locale.ROOT, "%.2f", medianOf(list) / base))));
+        md.append('\n');
+    }
+
+    private record Measured(double seconds, double perSecond, double writes, double jvmCores, double machineBusy) {
+    }
+
+    /** {@code count} replicas in a fresh group drain {@code n} requests written at once. */
+    private Measured measure(int count, int n, ResultsFollower results) throws Exception {
+        String group = "bench-scale-out-" + count + "-" + UUID.randomUUID().toString().substring(0, 6);
+        startAtEnd(group);
+        List<ServiceRuntime> runtimes = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                runtimes.add(startReplica(group, "scaler-" + i));
+            }
+            awaitStable(group, count);
+            double writesBefore = sum(runtimes, "winch_scaler_writes_total");
+            CpuMeter.Snapshot cpuStart = cpu.snapshot();
+            long start = System.nanoTime();
+            Instant firstSent = Instant.now();
+            Instant last = drain(send(requests(n)), results);
+            double seconds = Latencies.between(firstSent, last) / 1e9;
+            CpuMeter.Usage usage = CpuMeter.between(cpuStart, cpu.snapshot());
+            double window = (System.nanoTime() - start) / 1e9;
+            double writes = sum(runtimes, "winch_scaler_writes_total") - writesBefore;
+            progress.printf(Locale.ROOT, "[bench] %d replica(s): %d requests in %.2f s, %.0f/s, %.0f writes; %s%n",
+                    count, n, seconds, n / seconds, writes, usage.describe(window, cpus));
+            return new Measured(seconds, n / seconds, writes, usage.processNanos() / 1e9 / window,
+                    usage.machineBusy());
+        } finally {
+            for (ServiceRuntime runtime : runtimes) {
+                runtime.close().await(60, TimeUnit.SECONDS);
             }
         }
-        md.append('\n');
+    }
+
+    private static double medianOf(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
     }
 
     // ---------------------------------------------------------------- stall
@@ -284,6 +329,7 @@ public final class ScaleOutBenchmark {
             long deathAt = begin + TimeUnit.SECONDS.toNanos(steadySeconds);
             long end = deathAt + TimeUnit.SECONDS.toNanos(after);
             Instant death = null;
+            java.util.concurrent.CompletableFuture<Long> settled = null;
             long next = begin;
             while (System.nanoTime() < end) {
                 if (death == null && System.nanoTime() >= deathAt) {
@@ -296,6 +342,15 @@ public final class ScaleOutBenchmark {
                     }
                     progress.printf("[bench] replica scaler-2 %s%n", mode.equals("crash") ? "killed (SIGKILL)"
                             : "stopped with no grace");
+                    long killedAt = System.nanoTime();
+                    settled = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            awaitStable(group, 2);
+                            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+                        } catch (Exception e) {
+                            return -1L;
+                        }
+                    });
                 }
                 sent.addAll(send(requests(1)));
                 next += periodNanos;
@@ -305,6 +360,7 @@ public final class ScaleOutBenchmark {
                 }
             }
             drain(sent, results);
+            long settleMillis = settled == null ? -1 : settled.get(5, TimeUnit.MINUTES);
             Instant died = death;
             List<Long> before = new ArrayList<>();
             List<Long> afterDeath = new ArrayList<>();
@@ -329,14 +385,16 @@ public final class ScaleOutBenchmark {
                     ? "crash: a child JVM killed with SIGKILL" : "leave: stopped with no grace, the group told"));
             md.append(String.format(Locale.ROOT, "- %d requests/s over %d Deployments, 3 replicas; scaler-2 died "
                     + "after %d s, load went on for %d s%n", stallRate, targets, steadySeconds, after));
+            md.append(String.format(Locale.ROOT, "- the group without scaler-2, its partitions handed to the others "
+                    + "(stable, 2 members, every partition assigned): **%,d ms** after the death%n", settleMillis));
             md.append(String.format(Locale.ROOT, "- request to result before the death: median %d ms, p99 %d ms%n",
                     median(before), percentile(before, 0.99)));
             md.append(String.format(Locale.ROOT, "- after it: median %d ms, longest **%,d ms** (a request written "
                     + "%.1f s after the death); %d requests took over four times the median before%n%n",
                     median(afterDeath), worst,
                     worstSent == null ? 0.0 : Latencies.between(died, worstSent) / 1e9, late));
-            progress.printf("[bench] stall (%s): longest %d ms after the death, median before %d ms%n", mode, worst,
-                    median(before));
+            progress.printf("[bench] stall (%s): group settled %d ms after the death; longest %d ms after it, "
+                    + "median before %d ms%n", mode, settleMillis, worst, median(before));
         } finally {
             for (ServiceRuntime runtime : runtimes) {
                 runtime.close().await(60, TimeUnit.SECONDS);
@@ -401,7 +459,9 @@ public final class ScaleOutBenchmark {
                             .get(10, TimeUnit.SECONDS).get(group);
                     return described.groupState() == GroupState.STABLE && described.members().size() == members
                             && described.members().stream()
-                                    .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                                    .allMatch(m -> !m.assignment().topicPartitions().isEmpty())
+                            && described.members().stream()
+                                    .mapToInt(m -> m.assignment().topicPartitions().size()).sum() == partitions;
                 } catch (Exception e) {
                     return false;
                 }
