@@ -13,12 +13,15 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -81,6 +84,32 @@ public final class SandboxKubernetes implements AutoCloseable {
    */
   public static SandboxKubernetes start(ServedApiVersions versions) {
     return start(0, versions.around(new KubernetesCrudDispatcher()));
+  }
+
+  /**
+   * Starts on a free port, sending every answer {@code latency} after it was computed (on a timer of
+   * the server's event loop, so requests still overlap as they would on a real API server): a
+   * stand-in for an API server's round trip, for benchmarks and for tests that need work in flight.
+   */
+  public static SandboxKubernetes startWithLatency(Duration latency) {
+    Dispatcher inner = newestApiShape().around(new KubernetesCrudDispatcher());
+    return start(0, new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        MockResponse answer = inner.dispatch(request);
+        return answer.getWebSocketListener() == null ? answer.setBodyDelay(latency) : answer;
+      }
+
+      @Override
+      public void shutdown() {
+        inner.shutdown();
+      }
+
+      @Override
+      public void releaseResources() {
+        inner.releaseResources();
+      }
+    });
   }
 
   private static SandboxKubernetes start(int port, Dispatcher dispatcher) {

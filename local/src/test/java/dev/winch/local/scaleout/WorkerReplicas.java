@@ -1,0 +1,271 @@
+package dev.winch.local.scaleout;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.winch.common.event.ActionResult;
+import dev.winch.common.event.Event;
+import dev.winch.common.event.EventCodec;
+import dev.winch.common.event.EventDecodingException;
+import dev.winch.common.event.Topics;
+import dev.winch.common.runtime.ServiceRuntime;
+import dev.winch.scaler.ScalerConfig;
+import dev.winch.scaler.ScalerService;
+import dev.winch.testkit.KafkaBroker;
+import dev.winch.testkit.KafkaBrokerExtension;
+import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.upgrader.UpgraderConfig;
+import dev.winch.upgrader.UpgraderService;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Replicas of the scaler and the upgrader in one JVM, each on a runtime and a Kubernetes client of its own, as
+ * separate processes would be, sharing one consumer group per service on the real broker; a producer that writes
+ * events as the gateway does, and a tail of {@code winch.results}.
+ *
+ * <p>The broker is shared by the test JVM: the command topics are brought to {@value #PARTITIONS} partitions if
+ * an earlier test created them with fewer, and each group starts at the current end of its topic, so records of
+ * earlier tests are not handled again.
+ */
+final class WorkerReplicas implements AutoCloseable {
+
+    static final int PARTITIONS = 6;
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final KafkaBroker broker;
+    private final SandboxKubernetes kubernetes;
+    private final String scalerGroup = KafkaBrokerExtension.uniqueName("scale-out-scaler");
+    private final String upgraderGroup = KafkaBrokerExtension.uniqueName("scale-out-upgrader");
+    private final EventCodec codec = new EventCodec();
+    private final KafkaProducer<String, byte[]> producer;
+    private final ResultsTail results;
+    private final List<Replica> replicas = new CopyOnWriteArrayList<>();
+
+    /** One running replica: its name, its runtime, and whether the group gave it partitions. */
+    record Replica(String name, ServiceRuntime runtime, BooleanSupplier assigned) {
+
+        /**
+         * Ends the replica without a graceful stop: the shutdown grace is zero, so work in flight is abandoned
+         * wherever it is (a Kubernetes write made or not, its results published or not) and its records stay
+         * uncommitted; the next owner of the partition reads them again.
+         */
+        void kill() throws Exception {
+            runtime.close().await(30, TimeUnit.SECONDS);
+        }
+
+        /** Records this replica handled to the end (counted by the consumer runner). */
+        double handled(String topic) {
+            var counter = runtime.registry().find("winch_consumer_records_total")
+                    .tags("topic", topic, "outcome", "handled").counter();
+            return counter == null ? 0 : counter.count();
+        }
+    }
+
+    WorkerReplicas(KafkaBroker broker, SandboxKubernetes kubernetes) throws Exception {
+        this.broker = broker;
+        this.kubernetes = kubernetes;
+        atLeastPartitions(Topics.SERVICE_SCALE, PARTITIONS);
+        atLeastPartitions(Topics.IMAGE_PUSHED, PARTITIONS);
+        broker.createTopic(Topics.RESULTS, 3);
+        startAtEnd(scalerGroup, Topics.SERVICE_SCALE);
+        startAtEnd(upgraderGroup, Topics.IMAGE_PUSHED);
+        Map<String, Object> producerConfig = new HashMap<>(broker.producerProps());
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(producerConfig);
+        this.results = new ResultsTail(broker, codec);
+    }
+
+    Replica startScaler(String name) throws Exception {
+        ScalerConfig config = ScalerConfig.fromEnv(env(scalerGroup, name));
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        ScalerService scaler = new ScalerService(runtime, newClient(), config);
+        Replica replica = new Replica(name, runtime, scaler::hasAssignment);
+        replicas.add(replica);
+        scaler.start().await(30, TimeUnit.SECONDS);
+        return replica;
+    }
+
+    Replica startUpgrader(String name) throws Exception {
+        UpgraderConfig config = UpgraderConfig.fromEnv(env(upgraderGroup, name));
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        UpgraderService upgrader = new UpgraderService(runtime, config, newClient());
+        Replica replica = new Replica(name, runtime, upgrader::hasAssignment);
+        replicas.add(replica);
+        upgrader.start().await(30, TimeUnit.SECONDS);
+        return replica;
+    }
+
+    /** Waits until every replica given holds at least one partition. */
+    static void awaitAssigned(List<Replica> replicas) {
+        await().atMost(WAIT).until(() -> replicas.stream().allMatch(r -> r.assigned().getAsBoolean()));
+    }
+
+    private Map<String, String> env(String group, String name) {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "WINCH_MANAGEMENT_PORT", "0",
+                "WINCH_CONSUMER_GROUP", group,
+                "WINCH_INSTANCE_ID", name,
+                "WINCH_RETRY_BACKOFF", "100ms",
+                "WINCH_RETRY_BACKOFF_MAX", "1s",
+                // no grace: stopping a replica is killing it (see Replica.kill)
+                "WINCH_SHUTDOWN_TIMEOUT", "0s");
+    }
+
+    /** Each replica has a client of its own, as a process would: its runtime closes it. */
+    private KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(kubernetes.url()).withNamespace("default").build()).build();
+    }
+
+    /**
+     * Writes events to their topics in the order given, keyed as the gateway keys them, without waiting for each
+     * acknowledgement (the idempotent producer keeps the order of a partition), then waits for all of them.
+     */
+    void publish(List<? extends Event<?>> events) throws Exception {
+        List<Future<?>> sent = new ArrayList<>();
+        for (Event<?> event : events) {
+            sent.add(producer.send(codec.toRecord(event)));
+        }
+        for (Future<?> ack : sent) {
+            ack.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    ResultsTail results() {
+        return results;
+    }
+
+    /** The partition Kafka's default partitioner gives {@code key} on a topic of {@value #PARTITIONS}. */
+    static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    private void atLeastPartitions(String topic, int partitions) throws Exception {
+        broker.createTopic(topic, partitions);
+        try (Admin admin = Admin.create(broker.adminProps())) {
+            int now = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+            if (now < partitions) {
+                admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions)))
+                        .all().get(30, TimeUnit.SECONDS);
+                await().atMost(WAIT).until(() -> admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get(topic).partitions().size() == partitions);
+            } else if (now > partitions) {
+                throw new IllegalStateException(topic + " has " + now + " partitions, these tests need "
+                        + partitions);
+            }
+        }
+    }
+
+    /** A new group would read the shared topic from the start: commit its current end for the group first. */
+    private void startAtEnd(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(broker.adminProps())) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+                    .entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Replica replica : replicas) {
+            replica.kill();
+        }
+        producer.close(Duration.ofSeconds(5));
+        results.close();
+    }
+
+    /** Everything written to {@code winch.results} from the moment it is created. */
+    static final class ResultsTail implements AutoCloseable {
+        private final List<ActionResult> seen = new CopyOnWriteArrayList<>();
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ResultsTail(KafkaBroker broker, EventCodec codec) {
+            Map<String, Object> config = new HashMap<>(broker.consumerProps("unused"));
+            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(config);
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before anything is published
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                            try {
+                                if (codec.fromRecord(record).data() instanceof ActionResult result) {
+                                    seen.add(result);
+                                }
+                            } catch (EventDecodingException e) {
+                                // not a result of these tests
+                            }
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // closing
+                } finally {
+                    consumer.close();
+                }
+            }, "scale-out-results");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        List<ActionResult> of(String causeId) {
+            return seen.stream().filter(r -> r.causeId().equals(causeId)).toList();
+        }
+
+        int size() {
+            return seen.size();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            thread.join(5_000);
+        }
+    }
+}
