@@ -6,6 +6,8 @@ import dev.winch.host.model.HostAnnotations;
 import dev.winch.kubernetes.OptimisticUpdate;
 import dev.winch.kubernetes.OptimisticUpdate.Decision;
 import dev.winch.kubernetes.UpdateResult;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSpec;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -56,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>A Node that does not exist has nothing on it to evict: its drain is reported drained, with nothing evicted, so
  * a redelivered removal whose Node was already deleted goes on to its next step.
  *
- * <p>The eviction is a POST of a {@code policy/v1} Eviction to the pod's {@code eviction} subresource sent through
+ * <p>The eviction is a POST of an Eviction ({@code policy/v1}, or {@code policy/v1beta1} where discovery says the API
+ * server takes only that, as 1.20 and 1.21 do) to the pod's {@code eviction} subresource sent through
  * the client's own HTTP client (its authentication included), not fabric8's {@code evict()}: that answers a 429 with
  * {@code false} (after retrying it for a long while on its own) and drops the API server's reason, which is what the
  * report and the annotation must name. The
@@ -77,6 +81,8 @@ public final class KubernetesNodeDrainer implements NodeDrainer {
     /** A single API call is bounded by the drain timeout, but never by less than this. */
     private static final Duration MIN_CALL_BOUND = Duration.ofSeconds(10);
 
+    private static final String DEFAULT_EVICTION_API_VERSION = "policy/v1";
+
     private final KubernetesClient client;
     private final Vertx vertx;
     private final Duration timeout;
@@ -87,6 +93,8 @@ public final class KubernetesNodeDrainer implements NodeDrainer {
     private final Duration callBound;
     private final OptimisticUpdate updates;
     private final HttpClient evictions;
+    /** The Eviction kind's apiVersion the API server takes, once discovery said it; null until then. */
+    private volatile String evictionApiVersion;
 
     public KubernetesNodeDrainer(KubernetesClient client, Vertx vertx, Duration timeout, Duration retryInterval,
             int concurrency, Clock clock) {
@@ -400,6 +408,7 @@ public final class KubernetesNodeDrainer implements NodeDrainer {
                 .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(pod.uid())
                         .endPreconditions().build())
                 .build();
+        eviction.setApiVersion(evictionApiVersion());
         HttpRequest request = evictions.newHttpRequestBuilder()
                 .url(new URL(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces",
                         pod.namespace(), "pods", pod.name(), "eviction")))
@@ -415,6 +424,36 @@ public final class KubernetesNodeDrainer implements NodeDrainer {
             return new EvictionAnswer(Outcome.GONE, "");
         }
         return new EvictionAnswer(Outcome.REFUSED, reason(code, response.body()));
+    }
+
+    /**
+     * Blocking: the apiVersion of the Eviction the API server takes, as discovery names the kind of the
+     * {@code pods/eviction} subresource: {@code policy/v1} from Kubernetes 1.22, {@code policy/v1beta1} before
+     * (a 1.20 or 1.21 API server answers a {@code policy/v1} Eviction with 400, as kubectl drain knows). Asked once;
+     * when discovery does not say (or fails), {@code policy/v1}, and asked again next time.
+     */
+    private String evictionApiVersion() {
+        String known = evictionApiVersion;
+        if (known != null) {
+            return known;
+        }
+        try {
+            APIResourceList core = client.getApiResources("v1");
+            if (core != null && core.getResources() != null) {
+                for (APIResource resource : core.getResources()) {
+                    if ("pods/eviction".equals(resource.getName()) && resource.getGroup() != null
+                            && resource.getVersion() != null) {
+                        known = resource.getGroup() + "/" + resource.getVersion();
+                        evictionApiVersion = known;
+                        LOG.info("The API server takes evictions as {}", known);
+                        return known;
+                    }
+                }
+            }
+        } catch (KubernetesClientException e) {
+            LOG.debug("Discovery of the Eviction version failed: {}", e.toString());
+        }
+        return DEFAULT_EVICTION_API_VERSION;
     }
 
     /** The Status message and its causes (the budget that refused, e.g.), else the code and body. */

@@ -1,5 +1,7 @@
 package dev.winch.host.kubernetes;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -63,6 +65,7 @@ public final class EvictionApi implements AutoCloseable {
     private final Map<String, String> budgetNames = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
     private final Set<String> deletedByOwner = ConcurrentHashMap.newKeySet();
+    private volatile String evictionApiVersion;
     /** Every eviction request, {@code namespace/name answer-code}, in arrival order. */
     private final List<String> evictions = new CopyOnWriteArrayList<>();
 
@@ -97,6 +100,16 @@ public final class EvictionApi implements AutoCloseable {
     /** Base URL of the API, e.g. {@code http://127.0.0.1:34567}. */
     public String url() {
         return "http://127.0.0.1:" + server.getPort();
+    }
+
+    /**
+     * Answers discovery of the core API ({@code GET /api/v1}) naming {@code apiVersion} as the kind of the
+     * {@code pods/eviction} subresource, and refuses an Eviction of any other apiVersion with the 400 kube-apiserver
+     * gives: {@code policy/v1beta1} is how a 1.20 or 1.21 API server answers. Without it, discovery finds nothing and
+     * every apiVersion is taken.
+     */
+    public void servesEvictionsAs(String apiVersion) {
+        evictionApiVersion = apiVersion;
     }
 
     /** {@code pod}'s budget (named {@code budget}) refuses its next {@code times} evictions. */
@@ -143,6 +156,9 @@ public final class EvictionApi implements AutoCloseable {
         if (eviction.matches() && "POST".equals(request.getMethod())) {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
         }
+        if (evictionApiVersion != null && "/api/v1".equals(path) && "GET".equals(request.getMethod())) {
+            return coreDiscovery();
+        }
         Matcher podList = POD_LIST.matcher(path);
         if (podList.matches() && "GET".equals(request.getMethod()) && nodeName(podList.group(1)) != null) {
             return podsOnNode(nodeName(podList.group(1)));
@@ -169,6 +185,12 @@ public final class EvictionApi implements AutoCloseable {
         }
         Pod pod = JSON.unmarshal(text(read), Pod.class);
         Eviction eviction = JSON.unmarshal(body, Eviction.class);
+        String sent = eviction.getApiVersion();
+        if (evictionApiVersion != null && !evictionApiVersion.equals(sent)) {
+            return status(400, "Failure", "BadRequest", "Eviction in version \"" + sent.substring(sent.indexOf('/') + 1)
+                    + "\" cannot be handled as a Eviction: no kind \"Eviction\" is registered for version \"" + sent
+                    + "\"", null);
+        }
         String uid = eviction.getDeleteOptions() == null || eviction.getDeleteOptions().getPreconditions() == null
                 ? null : eviction.getDeleteOptions().getPreconditions().getUid();
         if (uid != null && !uid.equals(pod.getMetadata().getUid())) {
@@ -186,6 +208,20 @@ public final class EvictionApi implements AutoCloseable {
         }
         crud.handleDelete(podPath);
         return status(201, "Success", null, null, null);
+    }
+
+    /** The core API's resource list, as much of it as the drainer reads: pods and their eviction subresource. */
+    private MockResponse coreDiscovery() {
+        int slash = evictionApiVersion.indexOf('/');
+        APIResourceList list = new APIResourceListBuilder().withGroupVersion("v1")
+                .addNewResource().withName("pods").withNamespaced(true).withKind("Pod")
+                .withVerbs("get", "list", "watch", "delete").endResource()
+                .addNewResource().withName("pods/eviction").withNamespaced(true).withKind("Eviction")
+                .withGroup(evictionApiVersion.substring(0, slash)).withVersion(evictionApiVersion.substring(slash + 1))
+                .withVerbs("create").endResource()
+                .build();
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(JSON.asJson(list));
     }
 
     /** What the API server answers for {@code fieldSelector=spec.nodeName=<node>}: only that Node's pods. */

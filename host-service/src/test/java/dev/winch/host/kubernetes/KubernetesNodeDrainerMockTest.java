@@ -14,6 +14,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,6 +85,40 @@ class KubernetesNodeDrainerMockTest {
                 .containsEntry(HostAnnotations.DRAINING, EVENT)
                 .doesNotContainKey(HostAnnotations.DRAIN_BLOCKED);
         assertThat(node("node-b").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    /** Kubernetes 1.20 and 1.21 take evictions only as policy/v1beta1 (a policy/v1 one is a 400 there). */
+    @Test
+    void evictsAsTheApiServerTakesEvictionsWhereThatIsPolicyV1beta1() throws Exception {
+        api.servesEvictionsAs("policy/v1beta1");
+        node("node-a", false);
+        pod("demo", "web-1", "node-a");
+        pod("demo", "web-2", "node-a");
+
+        DrainReport report = result(drainer(3).drain("node-a", EVENT));
+
+        assertThat(report.drained()).as("%s", report).isTrue();
+        assertThat(report.evicted()).containsExactlyInAnyOrder("demo/web-1", "demo/web-2");
+        assertThat(api.evictions()).containsExactlyInAnyOrder("demo/web-1 201", "demo/web-2 201");
+    }
+
+    @Test
+    void aPolicyV1EvictionIsRefusedWhereTheApiServerTakesOnlyV1beta1() throws Exception {
+        api.servesEvictionsAs("policy/v1beta1");
+        node("node-a", false);
+        pod("demo", "web-1", "node-a");
+        String body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"web-1\","
+                + "\"namespace\":\"demo\"}}";
+
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(api.url()
+                        + "/api/v1/namespaces/demo/pods/web-1/eviction")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("no kind \\\"Eviction\\\" is registered for version \\\"policy/v1\\\"");
+        assertThat(podNames()).contains("web-1");
     }
 
     @Test
