@@ -116,6 +116,12 @@ public final class SinkFlags {
         if (kind == SinkSpec.Kind.WECHAT) {
             own.addAll(WECHAT_APP);
         }
+        for (String key : own.stream().sorted().toList()) {
+            if (base.contains("&" + key + "=")) {
+                throw new IllegalArgumentException(key + ": the sink's parameters follow a '?' (<URL>?" + key
+                        + "=...), and this URL has none before them");
+            }
+        }
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
                 continue;

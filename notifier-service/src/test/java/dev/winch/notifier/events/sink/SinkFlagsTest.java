@@ -180,6 +180,8 @@ class SinkFlagsTest {
                 .hasMessageContaining("msg_type:");
         assertThatThrownBy(() -> one("wechat:https://qyapi.weixin.qq.com?corp_id=c&corp_secret=s&agent_id=1"))
                 .hasMessageContaining("application form");
+        assertThatThrownBy(() -> one("webhook:https://e.com/h&level=Normal"))
+                .hasMessageContaining("level: the sink's parameters follow a '?'");
         assertThatThrownBy(() -> one("webhook:https://e.com/h?rate=0")).hasMessageContaining("rate:");
         assertThatThrownBy(() -> one("webhook:https://e.com/h?custom_body_configmap_namespace=x"))
                 .hasMessageContaining("custom_body_configmap_namespace:");
