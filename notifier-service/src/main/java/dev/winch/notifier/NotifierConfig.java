@@ -65,6 +65,11 @@ public record NotifierConfig(RuntimeConfig runtime, Optional<Path> channelsFile,
         return config;
     }
 
+    /** The same settings with other event sinks (the channels file's added). */
+    public NotifierConfig withEvents(EventSinkConfig other) {
+        return new NotifierConfig(runtime, channelsFile, receiversFile, publicUrl, delivery, other);
+    }
+
     /** The same settings on another runtime configuration. */
     public NotifierConfig withRuntime(RuntimeConfig other) {
         return new NotifierConfig(other, channelsFile, receiversFile, publicUrl, delivery, events);

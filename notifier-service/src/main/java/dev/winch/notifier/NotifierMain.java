@@ -5,6 +5,7 @@ import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.kubernetes.KubernetesClients;
 import dev.winch.notifier.channel.ChannelsFile;
 import dev.winch.notifier.events.sink.EventSinks;
+import dev.winch.notifier.events.sink.SinkFlags;
 import io.vertx.core.Future;
 
 /** Starts the notifier process. */
@@ -25,8 +26,11 @@ public final class NotifierMain {
                         channels.close();
                         return Future.succeededFuture();
                     });
-                    return eventSinks(runtime, config).compose(sinks -> new NotifierService(runtime, config,
-                            channels.channels(), channels.defaultRoutes(), sinks).start());
+                    // Kubernetes event sinks: the variable's flags, then the channels file's eventSinks
+                    NotifierConfig withFileSinks = config.withEvents(config.events().plus(SinkFlags.parse(
+                            channels.eventSinks(), "channels file eventSinks", config.events().sinks().size() + 1)));
+                    return eventSinks(runtime, withFileSinks).compose(sinks -> new NotifierService(runtime,
+                            withFileSinks, channels.channels(), channels.defaultRoutes(), sinks).start());
                 }));
     }
 

@@ -40,8 +40,7 @@ public record EventSinkConfig(List<SinkSpec> sinks, Duration aggregationWindow, 
             }
         }
         Duration window = env.duration(AGGREGATION_WINDOW, DEFAULT_WINDOW, Duration.ZERO);
-        KubernetesConfig kubernetes = sinks.stream().anyMatch(s -> s.bodyConfigMap() != null)
-                ? KubernetesConfig.fromEnv(env, runtime) : NONE.kubernetes();
+        KubernetesConfig kubernetes = KubernetesConfig.fromEnv(env, runtime);
         return new EventSinkConfig(sinks, window, kubernetes);
     }
 

@@ -43,33 +43,39 @@ public final class SinkFlags {
      * @throws IllegalArgumentException naming the origin, the line and the parameter at fault
      */
     public static List<SinkSpec> parse(String text, String origin) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\\R")) {
-            lines.add(line);
-        }
-        return parse(lines, origin);
+        List<String> lines = List.of(text.split("\\R"));
+        return parse(lines, i -> origin + " line " + (i + 1), 1);
     }
 
-    /** One flag per entry; the same forms and errors as {@link #parse(String, String)}. */
-    public static List<SinkSpec> parse(List<String> flags, String origin) {
+    /**
+     * One flag per entry (the channels file's {@code eventSinks}); the same forms and errors as
+     * {@link #parse(String, String)}, naming the entry as {@code origin[i]}.
+     *
+     * @param firstPosition the place of the first sink among all sinks, for the default names
+     */
+    public static List<SinkSpec> parse(List<String> flags, String origin, int firstPosition) {
+        return parse(flags, i -> origin + "[" + i + "]", firstPosition);
+    }
+
+    private static List<SinkSpec> parse(List<String> flags, java.util.function.IntFunction<String> where,
+            int firstPosition) {
         List<SinkSpec> sinks = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        int count = 0;
+        int position = firstPosition - 1;
         for (int i = 0; i < flags.size(); i++) {
             String flag = flags.get(i).strip();
             if (flag.isEmpty() || flag.startsWith("#")) {
                 continue;
             }
-            count++;
-            String where = origin + " line " + (i + 1);
+            position++;
             SinkSpec sink;
             try {
-                sink = parseOne(flag, count);
+                sink = parseOne(flag, position);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(where.apply(i) + ": " + e.getMessage(), e);
             }
             if (!names.add(sink.name())) {
-                throw new IllegalArgumentException(where + ": sink_name: '" + sink.name()
+                throw new IllegalArgumentException(where.apply(i) + ": sink_name: '" + sink.name()
                         + "' is the name of another sink");
             }
             sinks.add(sink);
