@@ -2,6 +2,7 @@ package dev.winch.notifier.events.sink;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * ConfigMap replaces the template at once, for the next message; a template that cannot be read is refused with an
  * error in the log and the one in use stays; a ConfigMap that is missing, deleted or without {@code content} means
  * kube-eventer's default body (as kube-eventer at start). The informer re-lists and re-watches after a lost
- * connection by itself.
+ * connection by itself. A ConfigMap the notifier may not read (RBAC) stops the start with an error saying so.
  */
 public final class TemplateWatch implements AutoCloseable {
 
@@ -35,30 +36,40 @@ public final class TemplateWatch implements AutoCloseable {
      */
     public static TemplateWatch start(KubernetesClient client, EventSink sink) {
         TemplateWatch watch = new TemplateWatch(sink);
-        watch.informer = client.configMaps().inNamespace(watch.ref.namespace()).withName(watch.ref.name())
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(ConfigMap configMap) {
-                        watch.apply(configMap);
-                    }
-
-                    @Override
-                    public void onUpdate(ConfigMap before, ConfigMap after) {
-                        watch.apply(after);
-                    }
-
-                    @Override
-                    public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
-                        LOG.atWarn().addKeyValue("channel", sink.name()).log("ConfigMap {} of event sink {} was "
-                                + "deleted: the default body is used", watch.ref, sink.name());
-                        sink.template(BodyTemplate.defaultBody());
-                    }
-                });
+        try {
+            watch.informer = watch.inform(client);
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("event sink " + sink.name() + ": cannot watch ConfigMap " + watch.ref
+                    + " (HTTP " + e.getCode() + ": " + e.getMessage() + "); the notifier needs get, list and watch "
+                    + "on configmaps in namespace " + watch.ref.namespace(), e);
+        }
         if (watch.informer.getStore().list().isEmpty()) {
             LOG.atWarn().addKeyValue("channel", sink.name()).log("ConfigMap {} of event sink {} does not exist: the "
                     + "default body is used until it does", watch.ref, sink.name());
         }
         return watch;
+    }
+
+    private SharedIndexInformer<ConfigMap> inform(KubernetesClient client) {
+        return client.configMaps().inNamespace(ref.namespace()).withName(ref.name())
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap configMap) {
+                        apply(configMap);
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap before, ConfigMap after) {
+                        apply(after);
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+                        LOG.atWarn().addKeyValue("channel", sink.name()).log("ConfigMap {} of event sink {} was "
+                                + "deleted: the default body is used", ref, sink.name());
+                        sink.template(BodyTemplate.defaultBody());
+                    }
+                });
     }
 
     private void apply(ConfigMap configMap) {
