@@ -32,7 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import dev.winch.common.kafka.KafkaSettings;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -202,7 +206,53 @@ class EventSinksIT {
         assertThat(messages.get(2)).isEqualTo("three");
     }
 
+    @Test
+    void aFailedAttemptIsRetriedAndARefusedEventIsDeadLettered() throws Exception {
+        ServiceRuntime runtime = start("webhook:" + server.url("/flaky") + "?namespaces=" + namespace
+                + "&kinds=Pod&method=POST&sink_name=flaky", Duration.ZERO, null);
+        server.answerNext(503, Map.of("Retry-After", "0"), "busy");
+        String retried = publish(runtime, TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "retried", 1));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.registry().counter("winch_notifications_total",
+                "channel", "flaky", "outcome", "delivered").count()).isEqualTo(1));
+        assertThat(requests("/flaky")).as("the 503, then the delivery").hasSize(2);
+
+        server.answerAlways(400, "{\"error\":\"bad body\"}");
+        String refused = publish(runtime, TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "refused", 1));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters(refused)).hasSize(1));
+        ConsumerRecord<String, byte[]> dead = deadLetters(refused).get(0);
+        assertThat(header(dead, "winch_dlq_channel")).isEqualTo("flaky");
+        assertThat(header(dead, "winch_dlq_reason")).startsWith("refused: HTTP 400");
+        assertThat(requests("/flaky")).as("a refusal is not retried").hasSize(3);
+        assertThat(deadLetters(retried)).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The dead letters of one event in winch.notifications.dlq. */
+    private List<ConsumerRecord<String, byte[]>> deadLetters(String eventId) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                KafkaSettings.reader(broker.bootstrapServers()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATIONS_DLQ).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (header(record, "ce_id").equals(eventId)) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String key) {
+        var header = record.headers().lastHeader(key);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
 
     private List<RecordingServer.Request> requests(String pathPrefix) {
         return server.requests().stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
@@ -235,8 +285,10 @@ class EventSinksIT {
         return runtime;
     }
 
-    private void publish(ServiceRuntime runtime, KubeEventObserved event) throws Exception {
-        runtime.publisher().publish(new Event<>(KafkaBrokerExtension.uniqueName("k8s-event"),
-                URI.create("/winch/it"), Instant.now(), event)).await(30, TimeUnit.SECONDS);
+    private String publish(ServiceRuntime runtime, KubeEventObserved event) throws Exception {
+        Event<KubeEventObserved> record = new Event<>(KafkaBrokerExtension.uniqueName("k8s-event"),
+                URI.create("/winch/it"), Instant.now(), event);
+        runtime.publisher().publish(record).await(30, TimeUnit.SECONDS);
+        return record.id();
     }
 }
