@@ -20,7 +20,8 @@ public final class ErrorCodeCheck implements AnswerCheck {
     private final Set<Long> retryCodes;
     private final Redactor redactor;
 
-    public ErrorCodeCheck(List<String> codeFields, List<String> messageFields, Set<Long> retryCodes, Redactor redactor) {
+    public ErrorCodeCheck(List<String> codeFields, List<String> messageFields, Set<Long> retryCodes,
+            Redactor redactor) {
         this.codeFields = codeFields;
         this.messageFields = messageFields;
         this.retryCodes = retryCodes;
