@@ -192,6 +192,11 @@ public final class LocalStack implements AutoCloseable {
                 serviceEnv.put("WINCH_NOTIFIER_CHANNELS_FILE", channels.toString());
                 serviceEnv.put("WINCH_NOTIFIER_RECEIVERS_FILE", receivers.toString());
                 serviceEnv.put("WINCH_PUBLIC_URL", "http://" + host + ":" + httpPort);
+                // Kubernetes events of the sandbox: watched (the notifier's event watcher) and delivered by a
+                // kube-eventer webhook sink to the capture endpoint, with kube-eventer's default body
+                serviceEnv.put("WINCH_NOTIFIER_EVENTS_WATCH", "true");
+                serviceEnv.put("WINCH_NOTIFIER_EVENT_SINKS", "--sink=webhook:" + capture.webhookUrl()
+                        + "?level=Normal&method=POST&header=Content-Type=application/json&sink_name=local-events");
             }
             managementPorts.put(service, management);
             processes.put(service, launch(service, serviceEnv));

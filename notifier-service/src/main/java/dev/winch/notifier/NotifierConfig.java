@@ -5,6 +5,7 @@ import dev.winch.common.config.RuntimeConfig;
 import dev.winch.common.config.ServiceConfig;
 import dev.winch.notifier.delivery.DeliverySettings;
 import dev.winch.notifier.delivery.RetryPolicy;
+import dev.winch.notifier.events.sink.EventSinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,9 +20,17 @@ import java.util.Optional;
  * @param publicUrl     {@code WINCH_PUBLIC_URL}: the gateway's public URL, for links to an event in messages
  * @param delivery      retries ({@code WINCH_NOTIFIER_RETRY_*}), {@code WINCH_NOTIFIER_ATTEMPT_TIMEOUT},
  *                      {@code WINCH_NOTIFIER_DIGEST_MAX}
+ * @param events        the Kubernetes event sinks ({@code WINCH_NOTIFIER_EVENT_SINKS},
+ *                      {@code WINCH_NOTIFIER_EVENT_AGGREGATION_WINDOW})
  */
 public record NotifierConfig(RuntimeConfig runtime, Optional<Path> channelsFile, Optional<Path> receiversFile,
-        Optional<String> publicUrl, DeliverySettings delivery) implements ServiceConfig {
+        Optional<String> publicUrl, DeliverySettings delivery, EventSinkConfig events) implements ServiceConfig {
+
+    /** Without Kubernetes event sinks. */
+    public NotifierConfig(RuntimeConfig runtime, Optional<Path> channelsFile, Optional<Path> receiversFile,
+            Optional<String> publicUrl, DeliverySettings delivery) {
+        this(runtime, channelsFile, receiversFile, publicUrl, delivery, EventSinkConfig.NONE);
+    }
 
     /** Results, besides the per-partition marks, whose ids each channel remembers as delivered. */
     static final int RECENT_IDS = 10_000;
@@ -47,15 +56,22 @@ public record NotifierConfig(RuntimeConfig runtime, Optional<Path> channelsFile,
         Duration attemptTimeout = env.duration("WINCH_NOTIFIER_ATTEMPT_TIMEOUT", Duration.ofSeconds(30),
                 Duration.ofMillis(10));
         int digestMax = env.integer("WINCH_NOTIFIER_DIGEST_MAX", 100, 2, 10_000);
+        // Kubernetes event sinks (kube-eventer's sink flags)
+        EventSinkConfig events = EventSinkConfig.fromEnv(env, runtime);
         NotifierConfig config = new NotifierConfig(runtime, channels, receivers, publicUrl,
                 new DeliverySettings(new RetryPolicy(attempts, maxElapsed, backoff, backoffMax, retryAfterMax),
-                        attemptTimeout, Duration.ofMinutes(1), digestMax, RECENT_IDS));
+                        attemptTimeout, Duration.ofMinutes(1), digestMax, RECENT_IDS), events);
         env.validate();
         return config;
     }
 
+    /** The same settings with other event sinks (the channels file's added). */
+    public NotifierConfig withEvents(EventSinkConfig other) {
+        return new NotifierConfig(runtime, channelsFile, receiversFile, publicUrl, delivery, other);
+    }
+
     /** The same settings on another runtime configuration. */
     public NotifierConfig withRuntime(RuntimeConfig other) {
-        return new NotifierConfig(other, channelsFile, receiversFile, publicUrl, delivery);
+        return new NotifierConfig(other, channelsFile, receiversFile, publicUrl, delivery, events);
     }
 }

@@ -11,6 +11,7 @@ import dev.winch.notifier.channel.Route;
 import dev.winch.notifier.delivery.DeliveredLog;
 import dev.winch.notifier.delivery.DeliveryEngine;
 import dev.winch.notifier.delivery.DeliveryTopics;
+import dev.winch.notifier.events.sink.EventSinks;
 import dev.winch.notifier.route.ReceiverRouteLearner;
 import dev.winch.notifier.route.ReceiverRoutes;
 import dev.winch.notifier.route.RouteTable;
@@ -45,6 +46,7 @@ public final class NotifierService {
     private final TopicFollower receiverRecords;
     private final DeliveredLog delivered;
     private final DeliveryEngine engine;
+    private final EventSinks eventSinks;
 
     /** A notifier without channels: it logs every result. */
     public NotifierService(ServiceRuntime runtime) {
@@ -58,7 +60,16 @@ public final class NotifierService {
      */
     public NotifierService(ServiceRuntime runtime, NotifierConfig config, List<Channel> channels,
             List<Route> defaultRoutes) {
+        this(runtime, config, channels, defaultRoutes, EventSinks.none());
+    }
+
+    /**
+     * @param eventSinks the Kubernetes event sinks: each delivered by the same engine from {@code winch.k8s.events}
+     */
+    public NotifierService(ServiceRuntime runtime, NotifierConfig config, List<Channel> channels,
+            List<Route> defaultRoutes, EventSinks eventSinks) {
         this.runtime = runtime;
+        this.eventSinks = eventSinks;
         this.config = config;
         this.channels = List.copyOf(channels);
         Set<String> names = new HashSet<>();
@@ -78,7 +89,7 @@ public final class NotifierService {
     }
 
     public Future<Void> start() {
-        if (channels.isEmpty()) {
+        if (channels.isEmpty() && eventSinks.isEmpty()) {
             LOG.info("No notification channels: results are only logged");
             return runtime.consume(Topics.RESULTS, ActionResult.class, this::log).mapEmpty();
         }
@@ -95,7 +106,21 @@ public final class NotifierService {
                     return Future.all(receiverRecords.start(), delivered.start());
                 })
                 .compose(v -> runtime.consume(Topics.RESULTS, ActionResult.class, this::log))
-                .compose(v -> engine.start(channels, new ResultNotifications(routes, config.publicUrl()), ""));
+                .compose(v -> channels.isEmpty() ? Future.<Void>succeededFuture()
+                        : engine.start(channels, new ResultNotifications(routes, config.publicUrl()), ""))
+                .compose(v -> startEventSinks());
+    }
+
+    // Kubernetes event sinks: the same engine, a second source (winch.k8s.events), groups of their own.
+    private Future<Void> startEventSinks() {
+        if (eventSinks.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        LOG.info("Delivering Kubernetes events to {} sink(s): {}", eventSinks.sinks().size(),
+                eventSinks.sinks().stream().map(s -> s.name() + " (" + s.spec().kind().id() + ")")
+                        .collect(Collectors.joining(", ")));
+        return engine.start(eventSinks.channels(),
+                eventSinks.source(runtime.vertx(), runtime.clock(), runtime.registry()), EventSinks.GROUP_SUFFIX);
     }
 
     /**
@@ -105,6 +130,7 @@ public final class NotifierService {
     public Future<Void> close() {
         Future<Void> closed = runtime.close();
         engine.stop();
+        eventSinks.stop();
         return closed;
     }
 

@@ -78,16 +78,26 @@ public final class ChannelsFile implements AutoCloseable {
     private final List<Channel> channels;
     private final Map<String, Channel> byName;
     private final List<Route> defaultRoutes;
+    private final List<String> eventSinks;
 
-    private ChannelsFile(List<Channel> channels, List<Route> defaultRoutes) {
+    private ChannelsFile(List<Channel> channels, List<Route> defaultRoutes, List<String> eventSinks) {
         this.channels = List.copyOf(channels);
         this.byName = channels.stream().collect(Collectors.toUnmodifiableMap(Channel::name, Function.identity()));
         this.defaultRoutes = List.copyOf(defaultRoutes);
+        this.eventSinks = List.copyOf(eventSinks);
     }
 
     /** No channels and no routes: the notifier without a channels file. */
     public static ChannelsFile empty() {
-        return new ChannelsFile(List.of(), List.of());
+        return new ChannelsFile(List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The file's {@code eventSinks}: kube-eventer sink flags, one an entry, as written (read by
+     * {@code dev.winch.notifier.events.sink.SinkFlags}, after the ones of {@code WINCH_NOTIFIER_EVENT_SINKS}).
+     */
+    public List<String> eventSinks() {
+        return eventSinks;
     }
 
     public static ChannelsFile load(Path file, Map<String, String> environment, Vertx vertx) {
@@ -122,9 +132,11 @@ public final class ChannelsFile implements AutoCloseable {
         JsonNode root = readYaml(yaml, problems);
         List<Definition> definitions = new ArrayList<>();
         List<Route> routes = new ArrayList<>();
+        List<String> eventSinks = List.of();
         if (root != null) {
             Node top = new Node(root, "", problems, environment);
-            top.rejectUnknownFields(Set.of("channels", "routes"));
+            top.rejectUnknownFields(Set.of("channels", "routes", "eventSinks"));
+            eventSinks = top.strings("eventSinks");
             Set<String> names = new HashSet<>();
             for (Node channel : top.list("channels")) {
                 definition(channel, names).ifPresent(definitions::add);
@@ -142,7 +154,7 @@ public final class ChannelsFile implements AutoCloseable {
         for (Definition definition : definitions) {
             channels.add(definition.build(vertx, clock));
         }
-        return new ChannelsFile(channels, routes);
+        return new ChannelsFile(channels, routes, eventSinks);
     }
 
     private static JsonNode readYaml(String yaml, Problems problems) {

@@ -1,6 +1,7 @@
 package dev.winch.notifier.channel;
 
 import dev.winch.common.event.ActionResult;
+import dev.winch.common.event.KubeEventObserved;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Notification {
 
-    /** The results this message tells about, oldest first; never empty. */
+    /** The results this message tells about, oldest first; never empty, except for {@link KubeEvents}. */
     List<ActionResult> results();
 
     /**
@@ -44,6 +45,33 @@ public sealed interface Notification {
             if (results.isEmpty() || results.size() != resultIds.size()) {
                 throw new IllegalArgumentException("a digest needs one id per result, and at least one result");
             }
+        }
+    }
+
+    /**
+     * Kubernetes events (from {@code winch.k8s.events}) for an event sink: one, or several folded into a digest.
+     * Only the event sinks ({@code dev.winch.notifier.events.sink}) are given these; they carry no action result.
+     *
+     * @param eventIds the ids of the {@code winch.k8s.events} records, in the order of {@code events}
+     * @param window   for a digest, a phrase for the period they came in; null for one event
+     */
+    record KubeEvents(List<String> eventIds, List<KubeEventObserved> events, String window) implements Notification {
+        public KubeEvents {
+            eventIds = List.copyOf(eventIds);
+            events = List.copyOf(events);
+            if (events.isEmpty() || events.size() != eventIds.size()) {
+                throw new IllegalArgumentException("Kubernetes events need one id per event, and at least one");
+            }
+        }
+
+        @Override
+        public List<ActionResult> results() {
+            return List.of();
+        }
+
+        /** The newest event. */
+        public KubeEventObserved latest() {
+            return events.get(events.size() - 1);
         }
     }
 }

@@ -13,14 +13,15 @@ import java.util.Set;
  * The check of APIs that answer 200 with an error code in the body: code 0 (or no code at all) is success, a
  * "too many requests" code is worth a retry, any other code is a rejection with the API's message.
  */
-final class ErrorCodeCheck implements AnswerCheck {
+public final class ErrorCodeCheck implements AnswerCheck {
 
     private final List<String> codeFields;
     private final List<String> messageFields;
     private final Set<Long> retryCodes;
     private final Redactor redactor;
 
-    ErrorCodeCheck(List<String> codeFields, List<String> messageFields, Set<Long> retryCodes, Redactor redactor) {
+    public ErrorCodeCheck(List<String> codeFields, List<String> messageFields, Set<Long> retryCodes,
+            Redactor redactor) {
         this.codeFields = codeFields;
         this.messageFields = messageFields;
         this.retryCodes = retryCodes;

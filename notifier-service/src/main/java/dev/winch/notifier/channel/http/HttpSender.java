@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -64,9 +65,14 @@ public final class HttpSender implements AutoCloseable {
     }
 
     public Future<Delivery> post(String url, MultiMap headers, Buffer body, AnswerCheck check) {
+        return send(HttpMethod.POST, url, headers, body, check);
+    }
+
+    /** As {@link #post}, with another method (a Kubernetes event webhook sink's {@code method=}). */
+    public Future<Delivery> send(HttpMethod method, String url, MultiMap headers, Buffer body, AnswerCheck check) {
         Future<HttpResponse<Buffer>> sent;
         try {
-            sent = client.postAbs(url).putHeaders(headers).timeout(timeout.toMillis()).sendBuffer(body);
+            sent = client.requestAbs(method, url).putHeaders(headers).timeout(timeout.toMillis()).sendBuffer(body);
         } catch (RuntimeException e) {
             return Future.succeededFuture(new Delivery.Rejected("request cannot be made: " + describe(e)));
         }
