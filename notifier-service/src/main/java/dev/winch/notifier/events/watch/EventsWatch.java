@@ -86,6 +86,11 @@ final class EventsWatch {
         this.metrics = metrics;
     }
 
+    /** Whether the watch is open and nothing waits to be published. */
+    boolean caughtUp() {
+        return active && watch != null && queue.isEmpty() && !publishing && !syncing && !needsSync;
+    }
+
     /** Lists and watches; on the watcher's context. */
     void start() {
         sync();

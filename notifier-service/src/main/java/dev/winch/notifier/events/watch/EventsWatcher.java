@@ -55,6 +55,8 @@ public final class EventsWatcher {
     private Context context;
     private CompletableFuture<?> election;
     private volatile boolean leading;
+    private volatile boolean caughtUp;
+    private long progressTimer = -1;
     private int term;
     private final List<EventsWatch> watches = new ArrayList<>();
 
@@ -119,6 +121,14 @@ public final class EventsWatcher {
         });
     }
 
+    /**
+     * Whether this replica leads and every watch is open with nothing left to publish. Read from any thread (a
+     * health check, a test); a moment's view.
+     */
+    public boolean caughtUp() {
+        return leading && caughtUp;
+    }
+
     /** Whether this replica holds the Lease now. */
     public boolean leading() {
         return leading;
@@ -174,11 +184,18 @@ public final class EventsWatcher {
                         watches.add(watch);
                         watch.start();
                     }
+                    progressTimer = vertx.setPeriodic(50, id -> context.runOnContext(v -> caughtUp =
+                            !watches.isEmpty() && watches.stream().allMatch(EventsWatch::caughtUp)));
                 });
     }
 
     private void endTerm() {
         term++;
+        caughtUp = false;
+        if (progressTimer >= 0) {
+            vertx.cancelTimer(progressTimer);
+            progressTimer = -1;
+        }
         watches.forEach(EventsWatch::stop);
         watches.clear();
     }
