@@ -53,9 +53,10 @@ public final class EventsWatcher {
     private final EventsWatchMetrics metrics;
     private final URI source = URI.create("/winch/notifier/events");
     private Context context;
-    private CompletableFuture<?> election;
+    private volatile CompletableFuture<?> election;
     private volatile boolean leading;
     private volatile boolean caughtUp;
+    private volatile boolean stopped;
     private long progressTimer = -1;
     private int term;
     private final List<EventsWatch> watches = new ArrayList<>();
@@ -88,6 +89,18 @@ public final class EventsWatcher {
         LOG.info("Kubernetes events: {} joins the election on Lease {}/{}; watching {}", config.identity(),
                 config.leaseNamespace(), config.leaseName(),
                 config.clusterWide() ? "all namespaces" : String.join(", ", config.namespaces()));
+        joinElection();
+        return Future.succeededFuture();
+    }
+
+    /**
+     * Runs the elector until this replica stops. fabric8's elector ends once its leader has lost the Lease (or
+     * could not reach the API server); the replica then joins again as a candidate, after a retry period.
+     */
+    private void joinElection() {
+        if (stopped) {
+            return;
+        }
         var electionConfig = new LeaderElectionConfigBuilder()
                 .withName(config.leaseName())
                 .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity()))
@@ -96,14 +109,35 @@ public final class EventsWatcher {
                 .withRetryPeriod(config.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
-                        leader -> LOG.info("Kubernetes events: {} leads", leader)))
+                        leader -> {
+                            if (leader != null) {
+                                LOG.info("Kubernetes events: {} leads", leader);
+                            }
+                        }))
                 .build();
-        election = client.leaderElector().withConfig(electionConfig).build().start();
-        return Future.succeededFuture();
+        try {
+            CompletableFuture<?> running = client.leaderElector().withConfig(electionConfig).build().start();
+            election = running;
+            running.whenComplete((v, error) -> rejoinLater(error));
+        } catch (RuntimeException e) {
+            rejoinLater(e);
+        }
+    }
+
+    private void rejoinLater(Throwable error) {
+        if (stopped) {
+            return;
+        }
+        if (error != null && !(error instanceof java.util.concurrent.CancellationException)) {
+            LOG.warn("Kubernetes events: the election on Lease {}/{} ended ({}); joining again", config.leaseNamespace(),
+                    config.leaseName(), error.toString());
+        }
+        vertx.setTimer(config.retryPeriod().toMillis(), id -> joinElection());
     }
 
     /** Leaves the election (the Lease is released, so another replica takes over at once) and stops watching. */
     public Future<Void> stop() {
+        stopped = true;
         leading = false;
         CompletableFuture<?> running = election;
         election = null;

@@ -13,8 +13,11 @@ import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.WithKafka;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -187,6 +190,31 @@ class EventsWatcherIT {
                 .containsExactlyInAnyOrderElementsOf(expected));
         assertThat(takeOver).isLessThan(LEASE.plusSeconds(2));
         assertThat(counter(b, "winch_notifier_k8s_events_leader")).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaderThatLosesTheLeasePublishesNothingMoreAndCatchesUpWhenItLeadsAgain() throws Exception {
+        Replica a = start("a");
+        await().atMost(WAIT).until(a.watcher()::caughtUp);
+        Event before = cluster.createEvent("before");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(versionsOnTopic()).containsExactly(key(before)));
+
+        // Another holder takes the Lease (as after a partition healed): "a" must stop before its renew deadline.
+        KubernetesClient admin = cluster.newClient();
+        admin.resources(Lease.class).inNamespace("winch").withName(EventsWatchConfig.DEFAULT_LEASE_NAME)
+                .edit(lease -> new LeaseBuilder(lease).editSpec().withHolderIdentity("intruder")
+                        .withRenewTime(ZonedDateTime.now()).withLeaseDurationSeconds(3600).endSpec().build());
+        await().atMost(WAIT).until(() -> !a.watcher().leading());
+        Event whileNotLeading = cluster.createEvent("while-not-leading");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> !versionsOnTopic().contains(key(whileNotLeading)));
+
+        // The intruder goes away: "a", still a candidate, leads again and publishes what it missed, once.
+        admin.resources(Lease.class).inNamespace("winch").withName(EventsWatchConfig.DEFAULT_LEASE_NAME).delete();
+        await().atMost(WAIT).until(a.watcher()::caughtUp);
+        Event sentinel = cluster.createEvent("sentinel");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(versionsOnTopic())
+                .containsExactlyInAnyOrder(key(before), key(whileNotLeading), key(sentinel)));
     }
 
     // ---------------------------------------------------------------- helpers
