@@ -139,6 +139,7 @@ public final class EventsWatcher {
     public Future<Void> stop() {
         stopped = true;
         leading = false;
+        metrics.leading(false);
         CompletableFuture<?> running = election;
         election = null;
         Future<Void> left = running == null ? Future.succeededFuture() : blocking.run(() -> running.cancel(true));
@@ -170,6 +171,9 @@ public final class EventsWatcher {
 
     /** Called by the elector (its own thread). */
     private void startedLeading() {
+        if (stopped) {
+            return;
+        }
         leading = true;
         metrics.leading(true);
         context.runOnContext(v -> beginTerm());
