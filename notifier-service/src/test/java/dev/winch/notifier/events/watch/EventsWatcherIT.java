@@ -200,10 +200,13 @@ class EventsWatcherIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(versionsOnTopic()).containsExactly(key(before)));
 
         // Another holder takes the Lease (as after a partition healed): "a" must stop before its renew deadline.
+        // The leader renews concurrently: an edit that meets its renewal (409) is made again on the new version.
         KubernetesClient admin = cluster.newClient();
-        admin.resources(Lease.class).inNamespace("winch").withName(EventsWatchConfig.DEFAULT_LEASE_NAME)
+        await().atMost(WAIT).ignoreExceptions().until(() -> admin.resources(Lease.class).inNamespace("winch")
+                .withName(EventsWatchConfig.DEFAULT_LEASE_NAME)
                 .edit(lease -> new LeaseBuilder(lease).editSpec().withHolderIdentity("intruder")
-                        .withRenewTime(ZonedDateTime.now()).withLeaseDurationSeconds(3600).endSpec().build());
+                        .withRenewTime(ZonedDateTime.now()).withLeaseDurationSeconds(3600).endSpec().build())
+                != null);
         await().atMost(WAIT).until(() -> !a.watcher().leading());
         Event whileNotLeading = cluster.createEvent("while-not-leading");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
