@@ -1,12 +1,17 @@
 package dev.winch.notifier;
 
+import dev.winch.common.config.RuntimeConfig;
+import dev.winch.common.config.ServiceConfig;
 import dev.winch.common.runtime.ServiceMain;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.kubernetes.KubernetesClients;
 import dev.winch.notifier.channel.ChannelsFile;
 import dev.winch.notifier.events.sink.EventSinks;
 import dev.winch.notifier.events.sink.SinkFlags;
+import dev.winch.notifier.events.watch.EventsWatchConfig;
+import dev.winch.notifier.events.watch.EventsWatcher;
 import io.vertx.core.Future;
+import java.util.Map;
 
 /** Starts the notifier process. */
 public final class NotifierMain {
@@ -14,8 +19,27 @@ public final class NotifierMain {
     private NotifierMain() {
     }
 
+    /** The notifier's settings and the Kubernetes event watcher's, read and validated together. */
+    record Settings(NotifierConfig notifier, EventsWatchConfig events) implements ServiceConfig {
+
+        static Settings fromEnv(Map<String, String> variables) {
+            return new Settings(NotifierConfig.fromEnv(variables), EventsWatchConfig.fromEnv(variables));
+        }
+
+        @Override
+        public RuntimeConfig runtime() {
+            return notifier.runtime();
+        }
+    }
+
     public static void main(String[] args) {
-        ServiceMain.run(System.getenv(), NotifierConfig::fromEnv, (runtime, config) -> runtime.blocking()
+        ServiceMain.run(System.getenv(), Settings::fromEnv, (runtime, settings) -> startNotifier(runtime,
+                settings.notifier())
+                .compose(v -> startEventsWatch(runtime, settings.events(), KubernetesClients::fromEnvironment)));
+    }
+
+    private static Future<Void> startNotifier(ServiceRuntime runtime, NotifierConfig config) {
+        return runtime.blocking()
                 // The channels file (WINCH_NOTIFIER_CHANNELS_FILE) is read off the event loop; without one, no
                 // channel is configured and results are only logged.
                 .call(() -> config.channelsFile()
@@ -31,7 +55,8 @@ public final class NotifierMain {
                             channels.eventSinks(), "channels file eventSinks", config.events().sinks().size() + 1)));
                     return eventSinks(runtime, withFileSinks).compose(sinks -> new NotifierService(runtime,
                             withFileSinks, channels.channels(), channels.defaultRoutes(), sinks).start());
-                }));
+                })
+                .mapEmpty();
     }
 
     /**
@@ -56,5 +81,23 @@ public final class NotifierMain {
             sinks.watchTemplates(client);
             return sinks;
         });
+    }
+
+    /**
+     * The Kubernetes event watcher, only when {@code WINCH_NOTIFIER_EVENTS_WATCH=true}: only then is a Kubernetes
+     * client built (off the event loop), so the notifier runs without a cluster otherwise.
+     */
+    static Future<Void> startEventsWatch(ServiceRuntime runtime, EventsWatchConfig events,
+            KubernetesClients.Factory clients) {
+        if (!events.enabled()) {
+            return Future.succeededFuture();
+        }
+        return runtime.blocking().call(() -> clients.create(events.kubernetes()))
+                .compose(client -> {
+                    EventsWatcher watcher = EventsWatcher.on(runtime, client, events);
+                    runtime.onClose(() -> runtime.blocking().run(client::close));
+                    runtime.onClose(watcher::stop);
+                    return watcher.start();
+                });
     }
 }
