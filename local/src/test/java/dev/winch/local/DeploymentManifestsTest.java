@@ -72,7 +72,7 @@ class DeploymentManifestsTest {
       "notifier-service", union(
           rule("", List.of("events"), "get", "list", "watch"),
           rule("events.k8s.io", List.of("events"), "get", "list", "watch"),
-          rule("", List.of("configmaps"), "get"),
+          rule("", List.of("configmaps"), "get", "list", "watch"),
           rule("coordination.k8s.io", List.of("leases"), "get", "create", "update")));
 
   private static final Set<String> CLUSTER_SCOPED_KINDS =

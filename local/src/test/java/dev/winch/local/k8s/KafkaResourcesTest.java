@@ -68,7 +68,8 @@ class KafkaResourcesTest {
             "winch-notifier", acls("topic winch.results Describe Read", "group winch-notifier* Read",
                     "topic winch.results.dlq Describe Write", "topic winch.receivers Describe Read",
                     "topic winch.notifications.delivered Describe Read Write",
-                    "topic winch.notifications.dlq Describe Write"));
+                    "topic winch.notifications.dlq Describe Write",
+                    "topic winch.k8s.events Describe Read Write", "topic winch.k8s.events.dlq Describe Write"));
 
     @ParameterizedTest
     @FieldSource("STRIMZI_OVERLAYS")
