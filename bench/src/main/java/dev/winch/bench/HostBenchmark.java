@@ -8,12 +8,10 @@ import dev.winch.host.HostConfig;
 import dev.winch.host.HostService;
 import dev.winch.host.kubernetes.KubernetesNodeDrainer;
 import dev.winch.kubernetes.AppliedEvents;
+import dev.winch.testkit.ClusterApiSandbox;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,8 +58,6 @@ public final class HostBenchmark {
 
     static final String NAMESPACE = "bench";
     static final String POOL = "pool";
-    private static final String GROUP = "cluster.x-k8s.io";
-    private static final String VERSION = "v1beta1";
     private static final Map<String, String> LABELS = Map.of("bench.winch.dev/pool", "workers");
 
     static final String USAGE = """
@@ -256,21 +251,11 @@ public final class HostBenchmark {
     }
 
     private void seed(KubernetesClient client) {
-        for (String[] kind : new String[][] {{"Machine", "machines"}, {"MachineSet", "machinesets"},
-                {"MachineDeployment", "machinedeployments"}}) {
-            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(kind[1] + "." + GROUP).endMetadata()
-                    .withNewSpec().withGroup(GROUP).withScope("Namespaced")
-                    .withNewNames().withKind(kind[0]).withPlural(kind[1]).withSingular(kind[0].toLowerCase())
-                    .endNames()
-                    .addNewVersion().withName(VERSION).withServed(true).withStorage(true).endVersion()
-                    .endSpec().build()).create();
-        }
-        create(client, "MachineDeployment", "machinedeployments", POOL, null, null, nodes);
-        create(client, "MachineSet", "machinesets", POOL + "-ms", "MachineDeployment", POOL, nodes);
+        ClusterApiSandbox clusterApi = new ClusterApiSandbox(client, NAMESPACE).installCrds();
+        clusterApi.machineDeployment(POOL, POOL + "-ms", nodes, Map.of());
         for (int i = 0; i < nodes; i++) {
             String machine = POOL + "-m-" + i;
-            create(client, "Machine", "machines", machine, "MachineSet", POOL + "-ms", null);
+            clusterApi.machine(machine, POOL + "-ms");
             String node = POOL + "-n-" + i;
             client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node)
                     .withLabels(LABELS)
@@ -300,27 +285,8 @@ public final class HostBenchmark {
     }
 
     private static ResourceDefinitionContext context(String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion(VERSION).withKind(kind)
+        return new ResourceDefinitionContext.Builder().withGroup(ClusterApiSandbox.GROUP).withVersion(ClusterApiSandbox.VERSION).withKind(kind)
                 .withPlural(plural).withNamespaced(true).build();
-    }
-
-    private static void create(KubernetesClient client, String kind, String plural, String name, String ownerKind,
-            String owner, Integer replicas) {
-        GenericKubernetesResourceBuilder builder = new GenericKubernetesResourceBuilder()
-                .withApiVersion(GROUP + "/" + VERSION).withKind(kind)
-                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata();
-        if (owner != null) {
-            builder.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(GROUP + "/" + VERSION)
-                    .withKind(ownerKind).withName(owner).withUid(owner + "-uid").withController(true).build())
-                    .endMetadata();
-        }
-        GenericKubernetesResource object = builder.build();
-        if (replicas != null) {
-            object.setAdditionalProperty("spec", new HashMap<>(Map.of("replicas", replicas)));
-        } else {
-            object.setAdditionalProperty("status", Map.of("phase", "Running"));
-        }
-        client.genericKubernetesResources(context(kind, plural)).inNamespace(NAMESPACE).resource(object).create();
     }
 
     private Path receiversFile() throws Exception {
