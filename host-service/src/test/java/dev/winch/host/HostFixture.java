@@ -23,13 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -64,7 +60,7 @@ final class HostFixture implements AutoCloseable {
         broker.createTopic(Topics.HOST_SCALE, PARTITIONS);
         broker.createTopic(Topics.RESULTS, 2);
         this.group = KafkaBrokerExtension.uniqueName("it-host");
-        startGroupAtEnd();
+        broker.startGroupAtEnd(group, Topics.HOST_SCALE);
         Map<String, Object> config = new HashMap<>(broker.producerProps());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -153,21 +149,6 @@ final class HostFixture implements AutoCloseable {
 
     ResultsTail results() {
         return results;
-    }
-
-    private void startGroupAtEnd() {
-        try (Admin admin = Admin.create(broker.adminProps())) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(Topics.HOST_SCALE, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start group " + group + " at the end of the topic", e);
-        }
     }
 
     @Override

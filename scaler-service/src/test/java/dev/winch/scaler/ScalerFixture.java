@@ -25,13 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -74,7 +70,7 @@ final class ScalerFixture implements AutoCloseable {
         broker.createTopic(Topics.SERVICE_SCALE, SCALE_PARTITIONS);
         broker.createTopic(Topics.RESULTS, 2);
         this.group = KafkaBrokerExtension.uniqueName("it-scaler");
-        startGroupAtEnd();
+        broker.startGroupAtEnd(group, Topics.SERVICE_SCALE);
         Map<String, Object> producerConfig = new HashMap<>(broker.producerProps());
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -179,23 +175,6 @@ final class ScalerFixture implements AutoCloseable {
     ResultsTail results() {
         return results;
     }
-
-    /** New groups would read the shared topic from the start: commit its current end for this group first. */
-    private void startGroupAtEnd() {
-        try (Admin admin = Admin.create(broker.adminProps())) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < SCALE_PARTITIONS; p++) {
-                latest.put(new TopicPartition(Topics.SERVICE_SCALE, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start group " + group + " at the end of the topic", e);
-        }
-    }
-
     @Override
     public void close() throws Exception {
         for (Instance instance : instances) {

@@ -1,6 +1,7 @@
 package dev.winch.testkit;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,9 +11,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -50,6 +55,29 @@ public interface KafkaBroker extends AutoCloseable {
       throw new IllegalStateException("interrupted while creating topic " + name, e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not create topic " + name + " on " + bootstrapServers(), e);
+    }
+  }
+
+  /**
+   * Commits the current end of every partition of {@code topic} for {@code group}: a new group of a test then reads
+   * only what is written after this, not what earlier tests left on a shared topic.
+   */
+  default void startGroupAtEnd(String group, String topic) {
+    try (Admin admin = Admin.create(adminProps())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (TopicPartitionInfo partition : admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions()) {
+        latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest());
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> offsets.put(partition, new OffsetAndMetadata(info.offset())));
+      admin.alterConsumerGroupOffsets(group, offsets).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting group " + group, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not start group " + group + " at the end of " + topic, e);
     }
   }
 

@@ -29,14 +29,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -96,8 +93,8 @@ final class WorkerReplicas implements AutoCloseable {
         atLeastPartitions(Topics.SERVICE_SCALE, PARTITIONS);
         atLeastPartitions(Topics.IMAGE_PUSHED, PARTITIONS);
         broker.createTopic(Topics.RESULTS, 3);
-        startAtEnd(scalerGroup, Topics.SERVICE_SCALE);
-        startAtEnd(upgraderGroup, Topics.IMAGE_PUSHED);
+        broker.startGroupAtEnd(scalerGroup, Topics.SERVICE_SCALE);
+        broker.startGroupAtEnd(upgraderGroup, Topics.IMAGE_PUSHED);
         Map<String, Object> producerConfig = new HashMap<>(broker.producerProps());
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -186,20 +183,6 @@ final class WorkerReplicas implements AutoCloseable {
                 throw new IllegalStateException(topic + " has " + now + " partitions, these tests need "
                         + partitions);
             }
-        }
-    }
-
-    /** A new group would read the shared topic from the start: commit its current end for the group first. */
-    private void startAtEnd(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(broker.adminProps())) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
         }
     }
 
