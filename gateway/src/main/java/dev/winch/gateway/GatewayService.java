@@ -97,6 +97,10 @@ public final class GatewayService {
         return receivers;
     }
 
+    public EventStatusStore status() {
+        return status;
+    }
+
     private ChannelNames channelNames() {
         if (config.channelsFile().isEmpty()) {
             return ChannelNames.unknown();

@@ -51,7 +51,7 @@ public final class ConsoleRoutes {
     }
 
     /** Adds the routes to the admin router; before {@code /events/:eventId}, which would take {@code stream}. */
-    void mount(Router api) {
+    public void mount(Router api) {
         api.get("/events").handler(this::events);
         api.get("/events/stream").handler(this::stream);
         api.get("/deadletters").handler(this::deadLetterTopics);
