@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,7 +52,7 @@ public final class ConsoleKafka {
     public synchronized Admin admin() {
         if (admin == null) {
             Map<String, Object> config = new HashMap<>(kafka.admin());
-            config.put(ConsumerConfig.CLIENT_ID_CONFIG, "gateway-console-admin");
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "gateway-console-admin");
             admin = Admin.create(config);
         }
         return admin;

@@ -11,14 +11,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * How the Winch services are doing, as Kafka sees them: each consumer group that reads a Winch topic (the workers'
@@ -62,14 +67,22 @@ public final class ServiceHealth {
             return List.of();
         }
         List<String> ids = listed.stream().map(ConsumerGroupListing::groupId).toList();
-        Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(ids).all()
-                .get(timeout, TimeUnit.MILLISECONDS);
+        Map<String, KafkaFuture<ConsumerGroupDescription>> described = admin.describeConsumerGroups(ids)
+                .describedGroups();
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        ids.forEach(id -> specs.put(id, new ListConsumerGroupOffsetsSpec()));
+        ListConsumerGroupOffsetsResult offsets = admin.listConsumerGroupOffsets(specs);
+        Map<String, ConsumerGroupDescription> descriptions = new HashMap<>();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
         for (String id : ids) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(id)
-                    .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+            ConsumerGroupDescription description = orGone(described.get(id), timeout);
+            Map<TopicPartition, OffsetAndMetadata> all = orGone(offsets.partitionsToOffsetAndMetadata(id), timeout);
+            if (description == null || all == null) {
+                continue;
+            }
+            descriptions.put(id, description);
             Map<TopicPartition, OffsetAndMetadata> winch = new HashMap<>();
-            offsets.forEach((partition, offset) -> {
+            all.forEach((partition, offset) -> {
                 if (offset != null && partition.topic().startsWith(TOPIC_PREFIX)) {
                     winch.put(partition, offset);
                 }
@@ -77,24 +90,21 @@ public final class ServiceHealth {
             committed.put(id, winch);
         }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.values().forEach(offsets -> offsets.keySet().forEach(p -> latest.put(p, OffsetSpec.latest())));
+        committed.values().forEach(c -> c.keySet().forEach(p -> latest.put(p, OffsetSpec.latest())));
         Map<TopicPartition, ListOffsetsResultInfo> end = latest.isEmpty() ? Map.of()
                 : admin.listOffsets(latest).all().get(timeout, TimeUnit.MILLISECONDS);
         Map<String, Group> groups = new TreeMap<>();
-        for (String id : ids) {
-            ConsumerGroupDescription description = described.get(id);
+        descriptions.forEach((id, description) -> {
             Set<String> topics = new TreeSet<>();
             committed.get(id).keySet().forEach(p -> topics.add(p.topic()));
-            if (description != null) {
-                description.members().forEach(member -> member.assignment().topicPartitions().forEach(p -> {
-                    if (p.topic().startsWith(TOPIC_PREFIX)) {
-                        topics.add(p.topic());
-                    }
-                }));
-            }
+            description.members().forEach(member -> member.assignment().topicPartitions().forEach(p -> {
+                if (p.topic().startsWith(TOPIC_PREFIX)) {
+                    topics.add(p.topic());
+                }
+            }));
             if (topics.isEmpty()) {
                 // Not a Winch service's group: it reads no Winch topic.
-                continue;
+                return;
             }
             long lag = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.get(id).entrySet()) {
@@ -103,11 +113,22 @@ public final class ServiceHealth {
                     lag += Math.max(0, info.offset() - offset.getValue().offset());
                 }
             }
-            groups.put(id, new Group(id, new ArrayList<>(topics),
-                    description == null ? 0 : description.members().size(), lag,
-                    description == null ? "Unknown" : stateName(description)));
-        }
+            groups.put(id, new Group(id, new ArrayList<>(topics), description.members().size(), lag,
+                    stateName(description)));
+        });
         return List.copyOf(groups.values());
+    }
+
+    /** The answer about one group, or null when the group went away since it was listed. */
+    private static <T> T orGone(KafkaFuture<T> future, long timeoutMillis) throws Exception {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** {@code Stable}, {@code Empty}, {@code PreparingRebalance}... as Kafka's tools print them. */

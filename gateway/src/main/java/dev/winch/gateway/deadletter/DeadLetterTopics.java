@@ -2,17 +2,22 @@ package dev.winch.gateway.deadletter;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Which topics are dead-letter topics, where their records may go back to, and why one may not. No I/O. */
 public final class DeadLetterTopics {
 
     public static final String SUFFIX = ".dlq";
+    /** Kafka's own rule for topic names; anything else the admin client refuses with an error of its own. */
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private DeadLetterTopics() {
     }
 
+    /** A legal Kafka topic name (at most 249 of {@code [a-zA-Z0-9._-]}) that ends in {@code .dlq}. */
     public static boolean isDeadLetterTopic(String topic) {
-        return topic != null && topic.endsWith(SUFFIX) && topic.length() > SUFFIX.length();
+        return topic != null && topic.endsWith(SUFFIX) && topic.length() > SUFFIX.length()
+                && LEGAL_NAME.matcher(topic).matches();
     }
 
     /** The topic a dead-letter topic belongs to: {@code winch.service.scale.dlq} to {@code winch.service.scale}. */

@@ -154,6 +154,10 @@ public final class ConsoleRoutes {
         };
         response.closeHandler(v -> cleanUp.run());
         response.endHandler(v -> cleanUp.run());
+        if (response.closed()) {
+            // Gone before the handlers were set: they will not be called.
+            cleanUp.run();
+        }
     }
 
     // ---- dead letters ---------------------------------------------------------------------------------------

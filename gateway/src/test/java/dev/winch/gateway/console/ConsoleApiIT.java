@@ -319,6 +319,9 @@ class ConsoleApiIT {
             assertApiError(admin("POST", "/deadletters/" + Topics.SERVICE_SCALE + "/redrive",
                     "{'partition':0,'offset':0}"), 404, "not_found");
             assertApiError(admin("GET", "/deadletters/" + topic("never") + ".dlq", null), 404, "not_found");
+            assertApiError(admin("POST", "/deadletters/" + topic("never") + ".dlq/redrive",
+                    "{'partition':0,'offset':0}"), 404, "not_found");
+            assertApiError(admin("GET", "/deadletters/not%20a%20topic.dlq", null), 404, "not_found");
         }
     }
 

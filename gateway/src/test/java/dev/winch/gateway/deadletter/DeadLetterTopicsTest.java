@@ -15,6 +15,8 @@ class DeadLetterTopicsTest {
         assertThat(DeadLetterTopics.isDeadLetterTopic("winch.service.scale")).isFalse();
         assertThat(DeadLetterTopics.isDeadLetterTopic(".dlq")).isFalse();
         assertThat(DeadLetterTopics.isDeadLetterTopic("winch.dlq.results")).isFalse();
+        assertThat(DeadLetterTopics.isDeadLetterTopic("no spaces.dlq")).as("not a legal topic name").isFalse();
+        assertThat(DeadLetterTopics.isDeadLetterTopic("a".repeat(246) + ".dlq")).isFalse();
     }
 
     @Test
