@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
@@ -208,6 +209,11 @@ public final class DeadLetters {
         try {
             kafka.producer().send(out).get(ConsoleKafka.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                // Retrying would not help: the deployment does not let the gateway write there.
+                return new Redriven.Refused(record.partition(), record.offset(), "the gateway may not write to '"
+                        + named + "': Kafka refused it (" + e.getCause().getMessage() + ")");
+            }
             // Kafka did not take it: the whole request fails (503), as the records before it may be redriven again.
             throw new TimeoutException("Kafka did not acknowledge the redrive of " + topic + "/" + record.partition()
                     + "/" + record.offset() + ": " + e.getCause());
