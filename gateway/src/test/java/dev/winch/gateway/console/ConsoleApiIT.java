@@ -423,6 +423,10 @@ class ConsoleApiIT {
             assertThat(listed.getJsonObject("lastDelivery").getString("eventId")).isEqualTo(second);
             assertThat(listed.getJsonObject("lastDelivery").getString("status")).isEqualTo("accepted");
             assertThat(listed.getJsonObject("lastDelivery").getString("at")).isNotBlank();
+            assertThat(json(admin("GET", "/receivers/" + receiver, null)).getJsonObject("lastDelivery")
+                    .getString("eventId")).isEqualTo(second);
+            assertThat(json(admin("GET", "/receivers/" + receiver, null)).getString("token"))
+                    .as("never the token").isNull();
         }
 
         @Test
