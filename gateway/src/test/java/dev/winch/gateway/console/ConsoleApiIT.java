@@ -192,6 +192,25 @@ class ConsoleApiIT {
         }
 
         @Test
+        void aLargeValueIsShownCutAt64KibAndSaysSo() throws Exception {
+            String original = topic("large");
+            String dlq = Topics.deadLetter(original);
+            broker.createTopic(original, 1);
+            broker.createTopic(dlq, 1);
+            deadLetter(dlq, "k", "x".repeat(70 * 1024), original, "event-large");
+            deadLetter(dlq, "k", "small", original, "event-small");
+
+            JsonArray items = json(admin("GET", "/deadletters/" + dlq, null)).getJsonArray("items");
+
+            assertThat(items).hasSize(2);
+            JsonObject large = items.getJsonObject(1);
+            assertThat(large.getString("eventId")).isEqualTo("event-large");
+            assertThat(large.getString("value")).hasSize(64 * 1024);
+            assertThat(large.getBoolean("valueTruncated")).isTrue();
+            assertThat(items.getJsonObject(0).containsKey("valueTruncated")).isFalse();
+        }
+
+        @Test
         void redrivesOneRecordAndARangeToTheOriginalTopicMarkedWhereTheyCameFrom() throws Exception {
             String original = topic("redrive");
             String dlq = Topics.deadLetter(original);
