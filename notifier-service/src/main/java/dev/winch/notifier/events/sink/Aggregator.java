@@ -102,12 +102,18 @@ public final class Aggregator {
         return entry == null || entry.held() != null && version(entry.held()) == version(event);
     }
 
-    /** The held repeat of {@code uid} is being sent now: a later repeat waits for a window counted from now. */
-    public synchronized void sending(String uid, Instant now) {
-        Entry entry = entries.get(uid);
-        if (entry != null) {
-            entries.put(uid, new Entry(entry.signature(), now, null, entry.lastVersion()));
+    /**
+     * The held repeat {@code event} is being sent now: a later repeat waits for a window counted from now (also when
+     * this replica had no state of its own for it, after a restart: the later repeat then starts a new hold rather
+     * than joining the one being sent).
+     */
+    public synchronized void sending(KubeEventObserved event, Instant now) {
+        if (window.isZero() || event.uid() == null || event.uid().isEmpty()) {
+            return;
         }
+        Entry entry = entries.get(event.uid());
+        long version = Math.max(version(event), entry == null ? -1 : entry.lastVersion());
+        entries.put(event.uid(), new Entry(signature(event), now, null, version));
     }
 
     /**

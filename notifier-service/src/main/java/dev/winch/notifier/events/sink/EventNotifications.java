@@ -100,7 +100,7 @@ public final class EventNotifications implements NotificationSource {
         EventSink sink = sinks.get(channel);
         if (sink != null) {
             count(sink, "late_sent");
-            sink.aggregator().sending(((KubeEventObserved) event.data()).uid(), clock.instant());
+            sink.aggregator().sending((KubeEventObserved) event.data(), clock.instant());
         }
     }
 

@@ -78,10 +78,18 @@ class AggregatorTest {
         assertThat(restarted.heldUntil(first.uid())).contains(T0.plusSeconds(60));
         assertThat(restarted.stillHeld(held)).as("replaced").isFalse();
         assertThat(restarted.stillHeld(newer)).isTrue();
-        restarted.sending(first.uid(), T0.plusSeconds(60));
+        restarted.sending(newer, T0.plusSeconds(60));
         assertThat(restarted.admit(TestEvents.repeated(first, 4, T0.plusSeconds(70), "103"), T0.plusSeconds(70)))
                 .as("a new window from the folded message").isEqualTo(Aggregator.Decision.HELD);
         assertThat(restarted.heldUntil(first.uid())).contains(T0.plusSeconds(120));
+
+        Aggregator fresh = new Aggregator(Duration.ofMinutes(1));
+        fresh.sending(newer, T0.plusSeconds(60));
+        assertThat(fresh.admit(TestEvents.repeated(first, 4, T0.plusSeconds(61), "103"), T0.plusSeconds(61),
+                java.util.Optional.of(new Aggregator.Pending(newer, T0.plusSeconds(60)))))
+                .as("a repeat while a held one kept in Kafka is being sent starts a hold of its own")
+                .isEqualTo(Aggregator.Decision.HELD);
+        assertThat(fresh.heldUntil(first.uid())).contains(T0.plusSeconds(120));
     }
 
     @Test
