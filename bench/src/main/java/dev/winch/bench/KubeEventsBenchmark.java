@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Paced</b>: Events created at {@code --rate} per second for {@code --seconds}, each create started on its
  *       own time slot by one of {@code --creators} threads (each with its own client, so no create waits for
- *       another's connection). Per Event: the create request, slot → on the topic, slot → delivered.</li>
+ *       another's connection). Per Event: the create request, slot → seen by a second watch of the benchmark's
+ *       own (the API server's part), slot → on the topic, slot → delivered.</li>
  *   <li><b>Max</b>: {@code --burst} Events created as fast as {@code --creators} threads can, the watcher live;
  *       created per second, delivered per second, and their delays.</li>
  *   <li><b>Catch-up</b>: the watcher stopped, {@code --events} Events created, a new watcher started; from its start
@@ -76,7 +77,7 @@ public final class KubeEventsBenchmark {
             usage: java -cp bench/target/winch-bench.jar dev.winch.bench.KubeEventsBenchmark [options]
               --rate R        paced: Events per second (default 100)
               --seconds S     paced: how long (default 20)
-              --creators C    threads creating Events, each with its own client (default 8)
+              --creators C    threads creating Events, each with its own client (default 16)
               --burst N       max: Events created as fast as possible, watched live (default 2000; 0 skips)
               --events N      catch-up: Events created while the watcher is stopped (default 3000; 0 skips)
               --kubeconfig F  a real API server instead of the sandbox (default: none)
@@ -90,7 +91,7 @@ public final class KubeEventsBenchmark {
     static {
         DEFAULTS.put("rate", "100");
         DEFAULTS.put("seconds", "20");
-        DEFAULTS.put("creators", "8");
+        DEFAULTS.put("creators", "16");
         DEFAULTS.put("burst", "2000");
         DEFAULTS.put("events", "3000");
         DEFAULTS.put("kubeconfig", "");
@@ -99,6 +100,8 @@ public final class KubeEventsBenchmark {
 
     private final PrintStream progress = System.err;
     private final Map<Integer, Long> onTopic = new ConcurrentHashMap<>();
+    /** When a watch of the benchmark's own (not the watcher's) saw each Event: the API server's watch delay. */
+    private final Map<Integer, Long> seen = new ConcurrentHashMap<>();
     private final Map<Integer, Long> delivered = new ConcurrentHashMap<>();
     private final AtomicInteger deliveries = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -134,6 +137,22 @@ public final class KubeEventsBenchmark {
             reader.setDaemon(true);
             reader.start();
             startSink(port);
+            KubernetesClient observer = newClient();
+            io.fabric8.kubernetes.client.Watch observing = observer.v1().events().inNamespace(namespace)
+                    .watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                        @Override
+                        public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Event event) {
+                            Integer n = sequenceOf(event.getMessage());
+                            if (n != null) {
+                                seen.putIfAbsent(n, System.nanoTime());
+                            }
+                        }
+
+                        @Override
+                        public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                            progress.println("[bench] the observing watch ended: " + cause);
+                        }
+                    });
             current = startWatcher();
             try {
                 if (!ServiceStack.await(current::caughtUp, 60_000)) {
@@ -150,6 +169,8 @@ public final class KubeEventsBenchmark {
                     report.append(catchUp(events, creators));
                 }
             } finally {
+                observing.close();
+                observer.close();
                 reading.set(false);
                 if (current != null) {
                     current.stop().await(30, TimeUnit.SECONDS);
@@ -299,6 +320,7 @@ public final class KubeEventsBenchmark {
                 .filter(delivered::containsKey).count() + " delivered; watcher " + meters());
         Latencies request = latencies(ids, slots, answered);
         Latencies startDelay = Latencies.ofNanos(late.values());
+        Latencies watched = latencies(ids, slots, seen);
         Latencies topic = latencies(ids, slots, onTopic);
         Latencies sink = latencies(ids, slots, delivered);
         Latencies topicToSink = latencies(ids, onTopic, delivered);
@@ -309,9 +331,10 @@ public final class KubeEventsBenchmark {
                 %d Events asked, %d created (%.1f Events/s from the first slot to the last answer), %d delivered
                 to the webhook sink. Times from each Event's slot (when its create was due).
 
-                %s%s%s%s%s%s
+                %s%s%s%s%s%s%s
                 """, rate, seconds, total, answered.size(), createdPerSecond, deliveredCount, Latencies.header(),
                 startDelay.row("slot → create request started"), request.row("slot → create answered"),
+                watched.row("slot → seen by a watch of the benchmark's own"),
                 topic.row("slot → on winch.k8s.events"), sink.row("slot → delivered to the webhook sink"),
                 topicToSink.row("on the topic → delivered"));
     }
