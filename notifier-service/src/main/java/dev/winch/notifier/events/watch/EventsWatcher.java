@@ -242,7 +242,16 @@ public final class EventsWatcher {
         if (!leading) {
             return Future.failedFuture(new IllegalStateException("no longer the leader"));
         }
-        return publisher.send(codec.toRecord(config.topic(), Event.create(source, event, clock)));
+        return publisher.send(codec.toRecord(config.topic(), new Event<>(recordId(event), source, clock.instant(), event)));
+    }
+
+    /**
+     * The record's id, the same for the same Event version (uid and resourceVersion): a publication written twice
+     * (unacknowledged at a leader hand-over, published again by the next leader) is one CloudEvent to its readers.
+     */
+    static String recordId(KubeEventObserved event) {
+        return java.util.UUID.nameUUIDFromBytes(("k8s-event:" + event.uid() + "@" + event.resourceVersion())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /** The namespace of the Event object itself (where it is listed), which the watch of that namespace saw. */
