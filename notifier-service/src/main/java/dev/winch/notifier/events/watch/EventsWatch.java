@@ -45,6 +45,8 @@ final class EventsWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsWatch.class);
     private static final long LIST_PAGE = 500;
+    /** Events sent before waiting for the broker's acknowledgements (a watch burst is published in a few round trips). */
+    static final int MAX_BATCH = 256;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -298,37 +300,60 @@ final class EventsWatch {
         return true;
     }
 
-    /** Publishes the queue's head, then the next; relists when the queue is empty and a relist is due. */
+    /**
+     * Publishes what is queued, up to {@link #MAX_BATCH} events at once (the producer keeps each key's order), then
+     * the next batch; relists when the queue is empty and a relist is due. An event is marked published only once
+     * the broker acknowledged it; a failed one goes back to the head of the queue, in its order, and is retried
+     * after a back-off (one acknowledged in the same batch is not sent again).
+     */
     private void pump() {
         if (!active || publishing) {
             return;
         }
-        KubeEventObserved next = queue.peek();
-        if (next == null) {
+        if (queue.isEmpty()) {
             if (needsSync && !syncing) {
                 needsSync = false;
                 sync();
             }
             return;
         }
+        List<KubeEventObserved> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(queue.poll());
+        }
+        List<Future<?>> sends = new ArrayList<>(batch.size());
+        batch.forEach(event -> sends.add(publish.apply(event)));
         publishing = true;
-        publish.apply(next).onComplete(done -> {
+        Future.join(sends).onComplete(all -> {
             publishing = false;
             if (!active) {
                 return;
             }
-            if (done.succeeded()) {
-                queue.poll();
-                long version = ResourceVersions.parse(next.resourceVersion()).orElseThrow();
-                ledger.published(key, next.uid(), version);
-                metrics.published();
-                pump();
-            } else {
-                LOG.atWarn().addKeyValue("target", next.partitionKey())
-                        .log("Events in {}: publishing event {} (resourceVersion {}) failed, retrying in {} ms: {}",
-                                where(), next.uid(), next.resourceVersion(), backoff.toMillis(), done.cause().toString());
-                retryLater(this::pump);
+            Deque<KubeEventObserved> failed = new ArrayDeque<>();
+            Throwable cause = null;
+            for (int i = 0; i < batch.size(); i++) {
+                KubeEventObserved event = batch.get(i);
+                if (sends.get(i).succeeded()) {
+                    ledger.published(key, event.uid(), ResourceVersions.parse(event.resourceVersion()).orElseThrow());
+                    metrics.published();
+                } else {
+                    failed.add(event);
+                    cause = cause == null ? sends.get(i).cause() : cause;
+                }
             }
+            if (failed.isEmpty()) {
+                pump();
+                return;
+            }
+            KubeEventObserved first = failed.peekFirst();
+            int failures = failed.size();
+            while (!failed.isEmpty()) {
+                queue.addFirst(failed.pollLast());
+            }
+            LOG.atWarn().addKeyValue("target", first.partitionKey())
+                    .log("Events in {}: publishing {} of {} events (first: {}, resourceVersion {}) failed, retrying in "
+                            + "{} ms: {}", where(), failures, batch.size(), first.uid(), first.resourceVersion(), backoff.toMillis(), String.valueOf(cause));
+            retryLater(this::pump);
         });
     }
 
