@@ -2,6 +2,7 @@ package dev.winch.gateway;
 
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.http.AdminRoutes;
+import dev.winch.gateway.http.ConsoleRoutes;
 import dev.winch.gateway.http.ApiError;
 import dev.winch.gateway.http.HookHandler;
 import dev.winch.gateway.http.InvalidRequests;
@@ -165,6 +166,7 @@ public final class GatewayService {
         new AdminRoutes(receivers, store, status, search, channels, config.adminToken(), config.publicUrl(),
                 runtime.clock())
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
+        new ConsoleRoutes(config.adminToken()).mount(router);
         // Vert.x Web answers a request it cannot route (e.g. a path with a broken escape) with 400 itself.
         router.errorHandler(400, ctx -> new ApiError(400, "bad_request", "the request cannot be read").send(ctx));
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));
