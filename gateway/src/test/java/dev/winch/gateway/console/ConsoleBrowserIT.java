@@ -406,10 +406,16 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
                     + ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)"))
                     .as("unlabelled fields on %s", page).asList().isEmpty();
         }
-        // The first Tab reaches the skip link, which moves focus past the navigation.
+        // The first stop of the Tab key is the skip link; Enter on it moves focus past the navigation.
         open("#/receivers");
         heading("Receivers");
-        driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
-        assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+        assertThat(driver.executeScript("return Array.from(document.querySelectorAll("
+                + "'a[href], button:not([hidden]), input, select, textarea, [tabindex]:not([tabindex=\"-1\"])'))[0]"
+                + ".textContent")).isEqualTo("Skip to content");
+        WebElement skip = driver.findElement(By.className("skip"));
+        driver.executeScript("arguments[0].focus()", skip);
+        assertThat(skip.getRect().getX()).as("visible when focused").isGreaterThanOrEqualTo(0);
+        skip.sendKeys(Keys.ENTER);
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
     }
 }
