@@ -5,6 +5,7 @@ import dev.winch.common.event.ActionResult;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventDecodingException;
+import dev.winch.common.event.Outcome;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.TopicFollower;
 import dev.winch.gateway.receiver.Receiver;
@@ -15,10 +16,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -30,12 +35,76 @@ import org.apache.kafka.common.header.Header;
  */
 public final class EventStatusStore {
 
-    /** What is known of one event. */
+    /**
+     * What is known of one event.
+     *
+     * @param request what the trigger request looked like, when this replica accepted it; else null
+     */
     public record EventStatus(String eventId, String type, String receiverId, String target, Instant acceptedAt,
-            List<ActionResult> results) {
+            List<ActionResult> results, RequestInfo request) {
+
+        public EventStatus(String eventId, String type, String receiverId, String target, Instant acceptedAt,
+                List<ActionResult> results) {
+            this(eventId, type, receiverId, target, acceptedAt, results, null);
+        }
+
+        /** Whether this replica accepted the event itself (rather than finding it, or only its results). */
+        public boolean acceptedHere() {
+            return request != null;
+        }
+
+        /**
+         * What became of the event: the newest result's outcome, in lower case, or {@code accepted} while there is
+         * none. A redelivery reported as a duplicate does not change it, unless duplicates are all there is.
+         */
+        public String state() {
+            return decisive().map(r -> r.outcome().name().toLowerCase(Locale.ROOT)).orElse("accepted");
+        }
+
+        /** The result {@link #state()} is taken from. */
+        public Optional<ActionResult> decisive() {
+            ActionResult last = null;
+            ActionResult lastDuplicate = null;
+            for (ActionResult result : results) {
+                if (result.outcome() == Outcome.DUPLICATE) {
+                    lastDuplicate = result;
+                } else {
+                    last = result;
+                }
+            }
+            return Optional.ofNullable(last != null ? last : lastDuplicate);
+        }
+
+        /** The newest result of any kind. */
+        public Optional<ActionResult> newest() {
+            return results.isEmpty() ? Optional.empty() : Optional.of(results.get(results.size() - 1));
+        }
+    }
+
+    /**
+     * The trigger request an event came from, as far as it is safe to show: never a token, a signature or the
+     * body.
+     *
+     * @param authMethod how the sender was admitted (see {@code Authenticator.method})
+     */
+    public record RequestInfo(String remoteAddress, String userAgent, String contentType, long contentLength,
+            String authMethod) {
+    }
+
+    /** Which events {@link #newest} lists; a null field matches everything. */
+    public record Filter(String receiverId, String state, String target) {
+
+        boolean matches(EventStatus event) {
+            return (receiverId == null || receiverId.equals(event.receiverId()))
+                    && (target == null || target.equals(event.target()))
+                    && (state == null || state.equals(event.state()));
+        }
     }
 
     private final Map<String, EventStatus> events;
+    /** The newest event each receiver had accepted here, by receiver id. */
+    private final Map<String, String> lastByReceiver = new HashMap<>();
+    private final List<Consumer<EventStatus>> listeners = new CopyOnWriteArrayList<>();
     private final EventCodec codec = new EventCodec();
     private final TopicFollower follower;
 
@@ -43,7 +112,11 @@ public final class EventStatusStore {
         this.events = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, EventStatus> eldest) {
-                return size() > capacity;
+                boolean full = size() > capacity;
+                if (full && eldest.getValue().receiverId() != null) {
+                    lastByReceiver.remove(eldest.getValue().receiverId(), eldest.getKey());
+                }
+                return full;
             }
         };
         this.follower = new TopicFollower(vertx, kafka, List.of(Topics.RESULTS), TopicFollower.From.END,
@@ -60,13 +133,72 @@ public final class EventStatusStore {
 
     /** Records an event this replica just had acknowledged by Kafka. */
     public void accepted(Event<?> event) {
-        accepted(event, event.key());
+        accepted(event, event.key(), null);
     }
 
-    /** As {@link #accepted(Event)}, with the event's key already at hand. */
-    public void accepted(Event<?> event, String key) {
-        events.putIfAbsent(event.id(), new EventStatus(event.id(), event.type().type(), receiverOf(event), key,
-                event.time(), new ArrayList<>()));
+    /**
+     * As {@link #accepted(Event)}, with the event's key already at hand and what the request looked like. A
+     * redelivered request (the same event id) keeps what is known of the first one.
+     */
+    public void accepted(Event<?> event, String key, RequestInfo request) {
+        EventStatus known = events.get(event.id());
+        if (known != null && known.acceptedHere()) {
+            return;
+        }
+        String receiver = receiverOf(event);
+        EventStatus status = new EventStatus(event.id(), event.type().type(), receiver, key, event.time(),
+                known == null ? new ArrayList<>() : known.results(),
+                request == null ? new RequestInfo(null, null, null, -1, null) : request);
+        if (known != null) {
+            // Re-inserted so that it counts as the newest: its results arrived before it was accepted here.
+            events.remove(event.id());
+        }
+        events.put(event.id(), status);
+        if (receiver != null) {
+            lastByReceiver.put(receiver, event.id());
+        }
+        changed(status);
+    }
+
+    /**
+     * The newest events this replica accepted itself that match {@code filter}, newest first, at most
+     * {@code limit} of them.
+     */
+    public List<EventStatus> newest(Filter filter, int limit) {
+        List<EventStatus> all = new ArrayList<>(events.values());
+        List<EventStatus> found = new ArrayList<>(Math.min(limit, all.size()));
+        for (int i = all.size() - 1; i >= 0 && found.size() < limit; i--) {
+            EventStatus event = all.get(i);
+            if (event.acceptedHere() && filter.matches(event)) {
+                found.add(event);
+            }
+        }
+        return found;
+    }
+
+    /** The newest event this replica accepted for a receiver, while it is still kept. */
+    public Optional<EventStatus> lastDelivery(String receiverId) {
+        return Optional.ofNullable(lastByReceiver.get(receiverId)).map(events::get);
+    }
+
+    /**
+     * Calls {@code listener} with an event each time this replica accepts one or a result changes one it
+     * accepted, on this store's context; returns what removes it again.
+     */
+    public Runnable onChange(Consumer<EventStatus> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** How many listeners {@link #onChange} has (for tests: a closed stream must not leave one behind). */
+    public int listeners() {
+        return listeners.size();
+    }
+
+    private void changed(EventStatus status) {
+        for (Consumer<EventStatus> listener : listeners) {
+            listener.accept(status);
+        }
     }
 
     public Optional<EventStatus> find(String eventId) {
@@ -83,7 +215,7 @@ public final class EventStatusStore {
             events.put(accepted.eventId(), accepted);
             return accepted;
         }
-        if (known.acceptedAt() != null) {
+        if (known.acceptedAt() != null || known.acceptedHere()) {
             return known;
         }
         EventStatus merged = new EventStatus(accepted.eventId(), accepted.type(), accepted.receiverId(),
@@ -103,6 +235,9 @@ public final class EventStatusStore {
             EventStatus status = events.computeIfAbsent(result.causeId(), id -> new EventStatus(id,
                     result.causeType(), result.receiverId(), result.target(), null, new ArrayList<>()));
             status.results().add(result);
+            if (status.acceptedHere()) {
+                changed(status);
+            }
         }
     }
 

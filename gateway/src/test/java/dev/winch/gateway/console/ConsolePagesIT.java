@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.winch.gateway.GatewayTopics;
 import dev.winch.gateway.Http;
 import dev.winch.gateway.RunningGateway;
-import dev.winch.gateway.http.ConsoleRoutes;
+import dev.winch.gateway.http.ConsolePages;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.WithKafka;
 import java.net.http.HttpResponse;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The console's files as the gateway serves them: where, with which security headers, and nothing else. */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleRoutesIT {
+class ConsolePagesIT {
 
     private final Http http = new Http();
     private RunningGateway gateway;
@@ -46,7 +46,7 @@ class ConsoleRoutesIT {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Security-Policy")).as(path)
-                    .hasValue(ConsoleRoutes.CONTENT_SECURITY_POLICY);
+                    .hasValue(ConsolePages.CONTENT_SECURITY_POLICY);
             assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
             assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
             assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
