@@ -821,8 +821,17 @@
       cell('Target', h('span', { class: 'mono' }, item.target || '–')),
       cell('Status', badge(item.status)),
       cell('Reason', h('span', { class: 'reason' }, item.reason || '')),
-      cell('Folded into', item.foldedInto ? eventLink(item.foldedInto) : ''),
+      cell('Folded with', folded(item.foldedInto, item.eventId)),
       cell('Rollout stage', item.rolloutStage || ''));
+  }
+
+  /** The other events one scale write was made for (the scaler folds requests for one target), as short links. */
+  function folded(ids, self) {
+    const others = (Array.isArray(ids) ? ids : ids ? [ids] : []).filter(id => id !== self);
+    if (!others.length) {
+      return '';
+    }
+    return h('span', { class: 'folded' }, others.map((id, i) => [i ? ', ' : '', eventLink(id)]));
   }
 
   async function deliveriesPage(params) {
@@ -856,7 +865,7 @@
     const live = h('p', { class: 'live', id: 'live' }, 'Connecting…');
     const body = h('tbody', {});
     const list = h('table', { class: 'cards', id: 'deliveries' },
-      h('thead', {}, h('tr', {}, ['Accepted', 'Event', 'Receiver', 'Target', 'Status', 'Reason', 'Folded into', 'Rollout stage']
+      h('thead', {}, h('tr', {}, ['Accepted', 'Event', 'Receiver', 'Target', 'Status', 'Reason', 'Folded with', 'Rollout stage']
         .map(c => h('th', { scope: 'col' }, c)))), body);
     const empty = h('p', { id: 'deliveries-empty' }, 'No deliveries match.');
     const holder = h('div', {});
@@ -980,7 +989,7 @@
           ['Target', h('span', { class: 'mono' }, e.target || '–')],
           ['Accepted', time(e.acceptedAt)],
           e.reason ? ['Reason', e.reason] : null,
-          e.foldedInto ? ['Folded into', eventLink(e.foldedInto)] : null,
+          e.foldedInto && e.foldedInto.length ? ['Folded with', folded(e.foldedInto, e.eventId)] : null,
           e.rolloutStage ? ['Rollout stage', e.rolloutStage] : null
         ]),
         h('h2', {}, 'Timeline'),
@@ -1077,7 +1086,8 @@
           h('summary', {}, 'Headers and value'),
           table(['Header', 'Value'], Object.entries(headers).sort().map(([k, v]) =>
             h('tr', {}, cell('Header', h('span', { class: 'mono' }, k)), cell('Value', h('span', { class: 'mono' }, String(v)))))),
-          h('pre', { class: 'dlq-value' }, rec.value == null ? '' : rec.value)),
+          h('pre', { class: 'dlq-value' }, rec.value == null ? '' : rec.value),
+          rec.valueTruncated ? h('p', { class: 'hint' }, 'The value is cut at 64 KiB.') : null),
         h('div', { class: 'actions' }, button),
         outcome);
     });

@@ -31,7 +31,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -163,10 +167,11 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
     }
 
     /** What a scaler reports after acting on the event. */
-    private void publishResult(String eventId, String receiver, Outcome outcome, String reason) throws Exception {
+    private void publishResult(String eventId, String receiver, Outcome outcome, String reason,
+            Map<String, String> details) throws Exception {
         Instant now = Instant.now();
         ActionResult result = new ActionResult(eventId, "dev.winch.service.scale.requested", receiver,
-                "demo/deployment/web", outcome, reason, Map.of("from", "2", "to", "4"), now, now, "scaler");
+                "demo/deployment/web", outcome, reason, details, now, now, "scaler");
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new EventCodec().toRecord(Event.create(URI.create("/winch/scaler"), result,
                     Clock.systemUTC()))).get(30, TimeUnit.SECONDS);
@@ -262,25 +267,44 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         wait.until(visibilityOfElementLocated(By.id("deliveries-empty")));
         driver.executeScript("window.notReloaded = true");
 
-        HttpResponse<String> fired = http.send(Http.to(URI.create(triggerUrl))
-                .POST(HttpRequest.BodyPublishers.noBody()));
-        String eventId = Http.eventIds(fired).get(0);
-
+        String eventId = Http.eventIds(http.send(Http.to(URI.create(triggerUrl))
+                .POST(HttpRequest.BodyPublishers.noBody()))).get(0);
         By deliveryRow = By.cssSelector("#deliveries tr[data-event-id='" + eventId + "']");
         wait.until(visibilityOfElementLocated(deliveryRow));
         assertThat(driver.findElement(deliveryRow).getAttribute("data-status")).isEqualTo("accepted");
+        String secondId = Http.eventIds(http.send(Http.to(URI.create(triggerUrl))
+                .POST(HttpRequest.BodyPublishers.noBody()))).get(0);
+        By secondRow = By.cssSelector("#deliveries tr[data-event-id='" + secondId + "']");
+        wait.until(visibilityOfElementLocated(secondRow));
+        assertThat(driver.findElements(By.cssSelector("#deliveries tbody tr")).get(0).getAttribute("data-event-id"))
+                .as("newest first").isEqualTo(secondId);
 
-        publishResult(eventId, id, Outcome.APPLIED, "scaled demo/deployment/web from 2 to 4");
+        // The scaler folds both requests into one write and reports each.
+        Map<String, String> details = Map.of("from", "2", "to", "6", "foldedEventIds", eventId + "," + secondId);
+        publishResult(eventId, id, Outcome.APPLIED, "scaled demo/deployment/web from 2 to 6", details);
+        publishResult(secondId, id, Outcome.APPLIED, "scaled demo/deployment/web from 2 to 6", details);
         wait.until(attributeToBe(deliveryRow, "data-status", "applied"));
-        assertThat(driver.findElement(deliveryRow).getText()).contains("scaled demo/deployment/web from 2 to 4");
+        wait.until(attributeToBe(secondRow, "data-status", "applied"));
+        assertThat(driver.findElement(deliveryRow).getText()).contains("scaled demo/deployment/web from 2 to 6");
+        assertThat(driver.findElement(deliveryRow).findElements(By.cssSelector(".folded a[data-event-id='" + secondId
+                + "']"))).as("the folded event is linked").hasSize(1);
         assertThat(driver.executeScript("return window.notReloaded")).as("the page was not reloaded").isEqualTo(true);
+
+        // The filter by outcome, through the form.
+        new Select(driver.findElement(By.cssSelector("#delivery-filter [name=status]"))).selectByValue("failed");
+        driver.findElement(By.cssSelector("#delivery-filter button[type=submit]")).click();
+        wait.until(visibilityOfElementLocated(By.id("deliveries-empty")));
+        assertThat(driver.getCurrentUrl()).contains("status=failed").contains("receiver=" + id);
+        new Select(driver.findElement(By.cssSelector("#delivery-filter [name=status]"))).selectByValue("applied");
+        driver.findElement(By.cssSelector("#delivery-filter button[type=submit]")).click();
+        wait.until(visibilityOfElementLocated(deliveryRow));
 
         // The event page: the whole timeline and the request's metadata, never its secrets.
         driver.findElement(deliveryRow).findElement(By.cssSelector("a[data-event-id='" + eventId + "']")).click();
         heading("Event " + eventId);
         wait.until(visibilityOfElementLocated(By.cssSelector("#timeline li[data-outcome=APPLIED]")));
         assertThat(driver.findElement(By.id("timeline")).getText()).contains("accepted").contains("scaler")
-                .contains("scaled demo/deployment/web from 2 to 4");
+                .contains("scaled demo/deployment/web from 2 to 6");
         assertThat(driver.findElement(By.tagName("main")).getText()).contains("Java-http-client");
         assertThat(driver.getPageSource()).doesNotContain(token).doesNotContain(ADMIN_TOKEN);
 
@@ -383,10 +407,34 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
     }
 
     @Test
-    void theHealthPageShowsTheDeadLettersPerTopic() {
+    void theHealthPageShowsEachServicesLagAndTheDeadLettersPerTopic() throws Exception {
+        // A scaler group that committed offset 0 on every partition: its lag is everything on the topic.
+        String group = KafkaBrokerExtension.uniqueName("winch-scaler");
+        long lag;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+                KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.SERVICE_SCALE, "demo/deployment/web", new byte[0]))
+                    .get(30, TimeUnit.SECONDS);
+            List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.SERVICE_SCALE)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(Topics.SERVICE_SCALE).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.SERVICE_SCALE, p.partition())).toList();
+            Map<TopicPartition, OffsetAndMetadata> committed = new java.util.HashMap<>();
+            partitions.forEach(p -> committed.put(p, new OffsetAndMetadata(0)));
+            admin.alterConsumerGroupOffsets(group, committed).all().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+            lag = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
         signIn();
         driver.findElement(By.linkText("Health")).click();
         heading("Health");
+        WebElement service = wait.until(visibilityOfElementLocated(
+                By.cssSelector("#services tr[data-group='" + group + "']")));
+        assertThat(service.findElement(By.cssSelector("td[data-label='Lag']")).getText()).isEqualTo(String.valueOf(lag));
+        assertThat(service.findElement(By.cssSelector("td[data-label='Topics']")).getText()).contains(Topics.SERVICE_SCALE);
+        assertThat(service.findElement(By.cssSelector("td[data-label='Ready']")).getText())
+                .as("no member consumes").isEqualTo("no");
         WebElement deadLetters = wait.until(visibilityOfElementLocated(
                 By.cssSelector("#health-deadletters tr[data-topic='" + SCALE_DLQ + "']")));
         assertThat(deadLetters.getText()).contains(SCALE_DLQ);

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * When a browser test fails, keeps a screenshot and the page's DOM under {@code target/console-screenshots/},
- * named after the test: what the operator would have seen.
+ * named after the test: what the operator would have seen. {@code -Dwinch.console.screenshots=all} keeps them for
+ * every test, to look at the pages.
  */
 public final class ScreenshotOnFailure implements AfterTestExecutionCallback {
 
@@ -17,7 +18,8 @@ public final class ScreenshotOnFailure implements AfterTestExecutionCallback {
 
     @Override
     public void afterTestExecution(ExtensionContext context) throws Exception {
-        if (context.getExecutionException().isEmpty()) {
+        boolean always = "all".equals(System.getProperty("winch.console.screenshots"));
+        if (context.getExecutionException().isEmpty() && !always) {
             return;
         }
         Object test = context.getRequiredTestInstance();
@@ -28,7 +30,11 @@ public final class ScreenshotOnFailure implements AfterTestExecutionCallback {
         try {
             holder.browser().saveEvidence(Path.of("target", "console-screenshots"), name);
         } catch (Exception e) {
-            context.getExecutionException().get().addSuppressed(e);
+            if (context.getExecutionException().isPresent()) {
+                context.getExecutionException().get().addSuppressed(e);
+            } else {
+                throw e;
+            }
         }
     }
 }
