@@ -3,7 +3,7 @@
  * (/api/v1), called with the admin token the operator typed in. The token lives in this tab's sessionStorage and
  * travels only as the Authorization header: never in a URL, a cookie or the console's own output.
  *
- * Every value from the API reaches the page through textContent or setAttribute (see h()), never innerHTML, so a
+ * Every value from the API reaches the page through text nodes or setAttribute (see h()), never parsed as markup, so a
  * receiver named <script> shows as text. The Content-Security-Policy (script-src 'self') is the second wall.
  */
 'use strict';
