@@ -23,6 +23,8 @@
   /** Work of the page on screen (timers, streams) to stop when another page is shown. */
   let cleanups = [];
   let generation = 0;
+  /** A message for the page shown next (a save that moves to the list), which clears the previous one. */
+  let nextStatus = null;
 
   // ---- DOM helpers -------------------------------------------------------------------------------------------
 
@@ -287,7 +289,8 @@
       return; // an in-page anchor such as the skip link
     }
     stopPage();
-    say('');
+    say(nextStatus || '');
+    nextStatus = null;
     const section = hash.split(/[/?]/)[1];
     document.querySelectorAll('.top nav a').forEach(a => {
       if (a.getAttribute('href') === '#/' + section) {
@@ -655,8 +658,8 @@
         if (saved.triggerUrlWithToken || !existing) {
           justCreated = Object.assign({ updated: !!existing }, saved);
         }
+        nextStatus = existing ? 'Receiver ' + saved.id + ' saved.' : 'Receiver ' + saved.id + ' created.';
         location.hash = '#/receivers';
-        say(existing ? 'Receiver ' + saved.id + ' saved.' : 'Receiver ' + saved.id + ' created.');
       } catch (err) {
         if (err instanceof Unauthorized) {
           loginForm();

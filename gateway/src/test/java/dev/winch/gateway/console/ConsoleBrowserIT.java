@@ -139,6 +139,11 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
                 ? driver.findElement(By.cssSelector("main h1")) : null;
     }
 
+    /** Reads an element of a live page, looking again if the page replaced it meanwhile. */
+    private <T> T read(By locator, java.util.function.Function<WebElement, T> reader) {
+        return wait.until(d -> reader.apply(d.findElement(locator)));
+    }
+
     private void type(String path, String value) {
         WebElement input = driver.findElement(By.cssSelector("[data-path='" + path + "']"));
         input.clear();
@@ -265,18 +270,19 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         open("#/deliveries?receiver=" + id);
         heading("Deliveries");
         wait.until(visibilityOfElementLocated(By.id("deliveries-empty")));
+        wait.until(textToBePresentInElementLocated(By.id("live"), "as they happen"));
         driver.executeScript("window.notReloaded = true");
 
         String eventId = Http.eventIds(http.send(Http.to(URI.create(triggerUrl))
                 .POST(HttpRequest.BodyPublishers.noBody()))).get(0);
         By deliveryRow = By.cssSelector("#deliveries tr[data-event-id='" + eventId + "']");
         wait.until(visibilityOfElementLocated(deliveryRow));
-        assertThat(driver.findElement(deliveryRow).getAttribute("data-status")).isEqualTo("accepted");
+        assertThat(this.<String>read(deliveryRow, tr -> tr.getAttribute("data-status"))).isEqualTo("accepted");
         String secondId = Http.eventIds(http.send(Http.to(URI.create(triggerUrl))
                 .POST(HttpRequest.BodyPublishers.noBody()))).get(0);
         By secondRow = By.cssSelector("#deliveries tr[data-event-id='" + secondId + "']");
         wait.until(visibilityOfElementLocated(secondRow));
-        assertThat(driver.findElements(By.cssSelector("#deliveries tbody tr")).get(0).getAttribute("data-event-id"))
+        assertThat(this.<String>read(By.cssSelector("#deliveries tbody tr"), tr -> tr.getAttribute("data-event-id")))
                 .as("newest first").isEqualTo(secondId);
 
         // The scaler folds both requests into one write and reports each.
@@ -285,9 +291,9 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         publishResult(secondId, id, Outcome.APPLIED, "scaled demo/deployment/web from 2 to 6", details);
         wait.until(attributeToBe(deliveryRow, "data-status", "applied"));
         wait.until(attributeToBe(secondRow, "data-status", "applied"));
-        assertThat(driver.findElement(deliveryRow).getText()).contains("scaled demo/deployment/web from 2 to 6");
-        assertThat(driver.findElement(deliveryRow).findElements(By.cssSelector(".folded a[data-event-id='" + secondId
-                + "']"))).as("the folded event is linked").hasSize(1);
+        assertThat(this.<String>read(deliveryRow, WebElement::getText)).contains("scaled demo/deployment/web from 2 to 6");
+        assertThat(this.<Integer>read(deliveryRow, tr -> tr.findElements(By.cssSelector(".folded a[data-event-id='" + secondId
+                + "']")).size())).as("the folded event is linked").isEqualTo(1);
         assertThat(driver.executeScript("return window.notReloaded")).as("the page was not reloaded").isEqualTo(true);
 
         // The filter by outcome, through the form.
@@ -300,7 +306,10 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         wait.until(visibilityOfElementLocated(deliveryRow));
 
         // The event page: the whole timeline and the request's metadata, never its secrets.
-        driver.findElement(deliveryRow).findElement(By.cssSelector("a[data-event-id='" + eventId + "']")).click();
+        wait.until(d -> {
+            d.findElement(deliveryRow).findElement(By.cssSelector("a[data-event-id='" + eventId + "']")).click();
+            return true;
+        });
         heading("Event " + eventId);
         wait.until(visibilityOfElementLocated(By.cssSelector("#timeline li[data-outcome=APPLIED]")));
         assertThat(driver.findElement(By.id("timeline")).getText()).contains("accepted").contains("scaler")
@@ -321,6 +330,55 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         wait.until(textToBePresentInElementLocated(By.id("status"), "Receiver " + id + " deleted"));
         Awaitility.await().atMost(WAIT).until(() ->
                 http.send(Http.to(URI.create(triggerUrl)).POST(HttpRequest.BodyPublishers.noBody())).statusCode() == 404);
+    }
+
+    @Test
+    void editingAReceiverShowsRouteErrorsOnTheNotifyFieldAndKeepsTheToken() {
+        String id = KafkaBrokerExtension.uniqueName("edit");
+        String token = "edit-token-" + id;
+        adminApi("POST", "/receivers", new JsonObject().put("id", id).put("kind", "scaleService").put("token", token)
+                .put("scaleService", new JsonObject().put("namespace", "demo").put("workload", "deployment/web")
+                        .put("action", "down").put("max", 3))
+                .encode());
+        signIn();
+        wait.until(visibilityOfElementLocated(By.cssSelector("a[aria-label='Edit " + id + "']"))).click();
+        heading("Edit receiver " + id);
+        assertThat(driver.findElement(By.cssSelector("[data-path=kind]")).isEnabled()).as("a kind cannot change")
+                .isFalse();
+        assertThat(driver.findElement(By.cssSelector("[data-path='scaleService.namespace']")).getAttribute("value"))
+                .isEqualTo("demo");
+
+        type("name", "Scale web down");
+        type("notify", "ops mail: FAILED");
+        driver.findElement(By.cssSelector("#receiver-form button[type=submit]")).click();
+        WebElement error = wait.until(visibilityOfElementLocated(By.id("f-notify-error")));
+        assertThat(error.getAttribute("data-field")).isEqualTo("notify[0].channel");
+        assertThat(error.getText()).startsWith("notify[0].channel: ");
+        assertThat(driver.findElement(By.id("form-errors")).getText()).contains("notify[0].channel");
+
+        type("notify", "ops-mail: FAILED, APPLIED");
+        driver.findElement(By.cssSelector("#receiver-form button[type=submit]")).click();
+        wait.until(textToBePresentInElementLocated(By.id("status"), "Receiver " + id + " saved"));
+        By row = By.cssSelector("tr[data-receiver-id='" + id + "']");
+        assertThat(wait.until(visibilityOfElementLocated(row)).findElement(By.className("receiver-name")).getText())
+                .isEqualTo("Scale web down");
+        assertThat(driver.findElements(By.id("trigger-url"))).as("no new token, nothing to show").isEmpty();
+        JsonObject saved = adminApi("GET", "/receivers/" + id, null);
+        assertThat(saved.getJsonArray("notify").getJsonObject(0).getString("channel")).isEqualTo("ops-mail");
+        assertThat(http.send(Http.to(gateway.uri("/hooks/" + id + "?token=" + token))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).as("the old token still triggers")
+                .isEqualTo(202);
+        adminApi("DELETE", "/receivers/" + id, null);
+    }
+
+    @Test
+    void withoutAnAdminTokenTheConsoleOnLoopbackNeedsNoSignIn(KafkaBroker broker) throws Exception {
+        try (RunningGateway open = RunningGateway.start(broker.bootstrapServers(), Map.of())) {
+            driver.get(open.uri("/console/#/receivers").toString());
+            heading("Receivers");
+            assertThat(driver.findElements(By.id("login-form"))).isEmpty();
+            assertThat(driver.findElement(By.id("logout")).isDisplayed()).isFalse();
+        }
     }
 
     @Test
