@@ -1017,7 +1017,7 @@
     }
     if (!current(g)) return;
     render(e);
-    // Until a worker reports, look again now and then; nothing to follow once it has.
+    // Results may keep coming (an upgrade reports its apply, then its rollout): look again while the page is open.
     const timer = setInterval(async () => {
       try {
         const next = await api('GET', '/events/' + encodeURIComponent(id));
