@@ -13,10 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
@@ -128,13 +131,19 @@ public final class DeadLetters {
                     to.put(partition, range[1] - 1);
                 }
             });
-            List<ConsumerRecord<byte[], byte[]>> records = read(from, to);
-            return Optional.of(records.stream()
-                    .sorted(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
-                            .thenComparingLong(ConsumerRecord::offset).reversed())
-                    .limit(limit)
-                    .map(DeadLetters::letter)
-                    .toList());
+            // Kept as letters (values cut to 64 KiB), at most `limit` of them: the oldest is dropped on overflow.
+            Comparator<Letter> newestFirst = Comparator.comparing(Letter::timestamp)
+                    .thenComparingLong(Letter::offset).thenComparingInt(Letter::partition).reversed();
+            PriorityQueue<Letter> newest = new PriorityQueue<>(newestFirst.reversed());
+            read(from, to, record -> {
+                newest.add(letter(record));
+                if (newest.size() > limit) {
+                    newest.poll();
+                }
+            });
+            List<Letter> letters = new ArrayList<>(newest);
+            letters.sort(newestFirst);
+            return Optional.of(letters);
         });
     }
 
@@ -159,7 +168,7 @@ public final class DeadLetters {
             long last = Math.min(request.toOffset(), range[1] - 1);
             Map<Long, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
             if (first <= last) {
-                read(Map.of(partition, first), Map.of(partition, last)).forEach(r -> found.put(r.offset(), r));
+                read(Map.of(partition, first), Map.of(partition, last), r -> found.put(r.offset(), r));
             }
             Set<String> existing = kafka.admin().listTopics().names()
                     .get(ConsoleKafka.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -208,6 +217,11 @@ public final class DeadLetters {
         try {
             kafka.producer().send(out).get(ConsoleKafka.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                // Retrying would not help: the deployment does not let the gateway write there.
+                return new Redriven.Refused(record.partition(), record.offset(), "the gateway may not write to '"
+                        + named + "': Kafka refused it (" + e.getCause().getMessage() + ")");
+            }
             // Kafka did not take it: the whole request fails (503), as the records before it may be redriven again.
             throw new TimeoutException("Kafka did not acknowledge the redrive of " + topic + "/" + record.partition()
                     + "/" + record.offset() + ": " + e.getCause());
@@ -242,11 +256,14 @@ public final class DeadLetters {
         return Optional.of(bounds);
     }
 
-    /** The records from {@code from} to {@code to} (both inclusive) of each partition, with an assign-mode reader. */
-    private List<ConsumerRecord<byte[], byte[]>> read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    /**
+     * Hands each record from {@code from} to {@code to} (both inclusive) of each partition to {@code each}, read
+     * with an assign-mode reader.
+     */
+    private void read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to,
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
         if (from.isEmpty()) {
-            return records;
+            return;
         }
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.reader("gateway-deadletters")) {
             consumer.assign(from.keySet());
@@ -261,7 +278,7 @@ public final class DeadLetters {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() <= to.get(partition)) {
-                        records.add(record);
+                        each.accept(record);
                     }
                 }
                 remaining.removeIf(partition -> {
@@ -273,7 +290,6 @@ public final class DeadLetters {
                 });
             }
         }
-        return records;
     }
 
     private static Letter letter(ConsumerRecord<byte[], byte[]> record) {

@@ -156,22 +156,24 @@ public final class AdminRoutes {
 
     private void list(RoutingContext ctx) {
         JsonArray items = new JsonArray();
-        registry.all().forEach(spec -> {
-            JsonObject item = view(spec, Optional.empty(), ctx);
-            status.lastDelivery(spec.id()).ifPresent(last -> item.put("lastDelivery", new JsonObject()
-                    .put("eventId", last.eventId())
-                    .put("at", last.acceptedAt() == null ? null : last.acceptedAt().toString())
-                    .put("status", last.state())));
-            items.add(item);
-        });
+        registry.all().forEach(spec -> items.add(withLastDelivery(view(spec, Optional.empty(), ctx), spec.id())));
         json(ctx, 200, new JsonObject().put("items", items));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         registry.find(id).ifPresentOrElse(
-                r -> json(ctx, 200, view(r.spec(), Optional.empty(), ctx)),
+                r -> json(ctx, 200, withLastDelivery(view(r.spec(), Optional.empty(), ctx), id)),
                 () -> new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx));
+    }
+
+    /** Adds the newest event this replica accepted for the receiver, while it keeps it. */
+    private JsonObject withLastDelivery(JsonObject receiver, String id) {
+        status.lastDelivery(id).ifPresent(last -> receiver.put("lastDelivery", new JsonObject()
+                .put("eventId", last.eventId())
+                .put("at", last.acceptedAt() == null ? null : last.acceptedAt().toString())
+                .put("status", last.state())));
+        return receiver;
     }
 
     /**

@@ -192,6 +192,25 @@ class ConsoleApiIT {
         }
 
         @Test
+        void aLargeValueIsShownCutAt64KibAndSaysSo() throws Exception {
+            String original = topic("large");
+            String dlq = Topics.deadLetter(original);
+            broker.createTopic(original, 1);
+            broker.createTopic(dlq, 1);
+            deadLetter(dlq, "k", "x".repeat(70 * 1024), original, "event-large");
+            deadLetter(dlq, "k", "small", original, "event-small");
+
+            JsonArray items = json(admin("GET", "/deadletters/" + dlq, null)).getJsonArray("items");
+
+            assertThat(items).hasSize(2);
+            JsonObject large = items.getJsonObject(1);
+            assertThat(large.getString("eventId")).isEqualTo("event-large");
+            assertThat(large.getString("value")).hasSize(64 * 1024);
+            assertThat(large.getBoolean("valueTruncated")).isTrue();
+            assertThat(items.getJsonObject(0).containsKey("valueTruncated")).isFalse();
+        }
+
+        @Test
         void redrivesOneRecordAndARangeToTheOriginalTopicMarkedWhereTheyCameFrom() throws Exception {
             String original = topic("redrive");
             String dlq = Topics.deadLetter(original);
@@ -423,6 +442,10 @@ class ConsoleApiIT {
             assertThat(listed.getJsonObject("lastDelivery").getString("eventId")).isEqualTo(second);
             assertThat(listed.getJsonObject("lastDelivery").getString("status")).isEqualTo("accepted");
             assertThat(listed.getJsonObject("lastDelivery").getString("at")).isNotBlank();
+            assertThat(json(admin("GET", "/receivers/" + receiver, null)).getJsonObject("lastDelivery")
+                    .getString("eventId")).isEqualTo(second);
+            assertThat(json(admin("GET", "/receivers/" + receiver, null)).getString("token"))
+                    .as("never the token").isNull();
         }
 
         @Test
