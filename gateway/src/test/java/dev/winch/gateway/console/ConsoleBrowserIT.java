@@ -398,6 +398,16 @@ class ConsoleBrowserIT implements ScreenshotOnFailure.WithBrowser {
         assertThat(driver.findElement(row).findElements(By.tagName("script"))).isEmpty();
         assertThat(driver.executeScript("return window.pwned === undefined")).isEqualTo(true);
 
+        // The delete dialog opens on Cancel's focus; Escape closes it and deletes nothing.
+        driver.findElement(By.cssSelector("button[aria-label='Delete " + id + "']")).click();
+        wait.until(visibilityOfElementLocated(By.cssSelector("dialog [data-confirm]")));
+        assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Cancel");
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        wait.until(invisibilityOfElementLocated(By.tagName("dialog")));
+        assertThat(driver.findElements(row)).hasSize(1);
+        assertThat(http.send(Http.to(gateway.uri("/api/v1/receivers/" + id))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)).statusCode()).isEqualTo(200);
+
         adminApi("DELETE", "/receivers/" + id, null);
     }
 
