@@ -558,7 +558,7 @@
     const p = kind + '.';
     const num = (name, label, hint) => field(p + name, label, { numeric: true, value: s[name], hint: hint });
     const text = (name, label, hint) => field(p + name, label, { value: s[name], hint: hint });
-    const map = (name, label, hint) => field(p + name, label, { value: selectorText(s[name]), hint: hint, map: true });
+    const map = (name, label, hint) => field(p + name, label, { value: selectorText(s[name]), hint: hint });
     const choice = (name, label, options) => field(p + name, label, { options: options, value: s[name] == null ? '' : String(s[name]) });
     const bool = (name, label) => field(p + name, label, { checkbox: true, value: s[name] });
     const resolved = choice('onResolved', 'When the alert resolves', [['', 'default (ignore)'], ['ignore', 'ignore'], ['up', 'scale up'], ['down', 'scale down']]);
@@ -586,7 +586,7 @@
         break;
       case 'serviceUpgrade':
         fields = [map('serviceSelector', 'Workload selector', 'key=value, key=value'),
-          field(p + 'namespaces', 'Namespaces', { value: (s.namespaces || []).join(', '), hint: 'comma-separated; empty: all', list: true }),
+          field(p + 'namespaces', 'Namespaces', { value: (s.namespaces || []).join(', '), hint: 'comma-separated; empty: all' }),
           text('tag', 'Tag', 'followed under the exact policy'),
           choice('payloadFormat', 'Registry', [['', 'default'], ['dockerhub', 'Docker Hub'], ['harbor', 'Harbor'], ['aliyun', 'Aliyun ACR'], ['quay', 'Quay'], ['registry', 'Docker registry'], ['custom', 'custom']]),
           num('batchSize', 'Batch size'), num('intervalSeconds', 'Interval between batches (s)'),
@@ -632,7 +632,7 @@
         h('div', { class: 'grid' },
           field('token', existing ? 'New token' : 'Token', { secret: true, hint: existing ? 'empty: keep the current token' : 'at least 8 characters; empty: generated' }),
           field('hmacSecret', existing ? 'New HMAC secret' : 'HMAC secret', { secret: true, hint: 'signs the body (X-Hub-Signature-256); empty: ' + (existing ? 'keep' : 'none') }),
-          field('allowedCidrs', 'Allowed senders', { value: ((r.auth || {}).allowedCidrs || []).join(', '), hint: 'CIDR blocks, comma-separated; empty: anywhere', list: true }),
+          field('allowedCidrs', 'Allowed senders', { value: ((r.auth || {}).allowedCidrs || []).join(', '), hint: 'CIDR blocks, comma-separated; empty: anywhere' }),
           field('rateLimit.perSecond', 'Rate limit (requests/s)', { numeric: true, value: (r.rateLimit || {}).perSecond }),
           field('rateLimit.burst', 'Burst', { numeric: true, value: (r.rateLimit || {}).burst }))),
       h('fieldset', {}, h('legend', {}, 'Notifications'),

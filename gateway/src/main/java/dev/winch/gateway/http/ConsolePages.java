@@ -51,7 +51,8 @@ public final class ConsolePages {
                     ctx.response()
                             .putHeader("X-Content-Type-Options", "nosniff")
                             .putHeader("Referrer-Policy", "no-referrer")
-                            // The pages change with the gateway's version; a stale script against a newer API helps nobody.
+                            // The pages change with the gateway's version: a stale script against a newer API
+                            // helps nobody.
                             .putHeader("Cache-Control", "no-cache");
                     ctx.next();
                 })
