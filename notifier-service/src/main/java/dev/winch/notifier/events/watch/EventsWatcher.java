@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,11 +239,15 @@ public final class EventsWatcher {
         watches.clear();
     }
 
-    private Future<?> publish(KubeEventObserved event) {
+    private Future<?> publish(KubeEventObserved event, long acknowledgedThrough) {
         if (!leading) {
             return Future.failedFuture(new IllegalStateException("no longer the leader"));
         }
-        return publisher.send(codec.toRecord(config.topic(), new Event<>(recordId(event), source, clock.instant(), event)));
+        ProducerRecord<String, byte[]> record = codec.toRecord(config.topic(),
+                new Event<>(recordId(event), source, clock.instant(), event));
+        record.headers().add(EventsWatch.ACKNOWLEDGED_THROUGH,
+                Long.toString(acknowledgedThrough).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return publisher.send(record);
     }
 
     /**

@@ -69,7 +69,7 @@ class EventsWatchPublishTest {
         watch = new EventsWatch("demo", Optional.of(EventsCluster.NAMESPACE), cluster.newClient(), vertx, context,
                 new Blocking(vertx.createSharedWorkerExecutor("events-watch-test", 2), Duration.ofSeconds(10)),
                 new PublishedLedger(Map.of("demo", 0L), List.of(), 0, 10_000),
-                event -> publish(event, failOnce, failed, acknowledged, attempts, inFlight, mostInFlight),
+                (event, through) -> publish(event, failOnce, failed, acknowledged, attempts, inFlight, mostInFlight),
                 new EventsWatchMetrics(new SimpleMeterRegistry()));
         context.runOnContext(v -> watch.start());
 
