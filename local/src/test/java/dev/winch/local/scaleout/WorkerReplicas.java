@@ -13,6 +13,7 @@ import dev.winch.scaler.ScalerService;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.testkit.TopicTail;
 import dev.winch.upgrader.UpgraderConfig;
 import dev.winch.upgrader.UpgraderService;
 import io.fabric8.kubernetes.client.Config;
@@ -25,22 +26,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -64,7 +60,7 @@ final class WorkerReplicas implements AutoCloseable {
     private final String upgraderGroup = KafkaBrokerExtension.uniqueName("scale-out-upgrader");
     private final EventCodec codec = new EventCodec();
     private final KafkaProducer<String, byte[]> producer;
-    private final ResultsTail results;
+    private final TopicTail<ActionResult> results;
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
 
     /** One running replica: its name, its runtime, and whether the group gave it partitions. */
@@ -100,7 +96,7 @@ final class WorkerReplicas implements AutoCloseable {
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(producerConfig);
-        this.results = new ResultsTail(broker, codec);
+        this.results = new TopicTail<>(broker, Topics.RESULTS, this::result, ActionResult::causeId);
     }
 
     Replica startScaler(String name) throws Exception {
@@ -160,7 +156,8 @@ final class WorkerReplicas implements AutoCloseable {
         }
     }
 
-    ResultsTail results() {
+    /** Everything written to {@code winch.results} since the fixture was made, by the id of its event. */
+    TopicTail<ActionResult> results() {
         return results;
     }
 
@@ -186,6 +183,15 @@ final class WorkerReplicas implements AutoCloseable {
         }
     }
 
+    private Optional<ActionResult> result(ConsumerRecord<String, byte[]> record) {
+        try {
+            return codec.fromRecord(record).data() instanceof ActionResult result ? Optional.of(result)
+                    : Optional.empty();
+        } catch (EventDecodingException e) {
+            return Optional.empty(); // not a result of these tests
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (Replica replica : replicas) {
@@ -193,62 +199,5 @@ final class WorkerReplicas implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(5));
         results.close();
-    }
-
-    /** Everything written to {@code winch.results} from the moment it is created. */
-    static final class ResultsTail implements AutoCloseable {
-        private final List<ActionResult> seen = new CopyOnWriteArrayList<>();
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        ResultsTail(KafkaBroker broker, EventCodec codec) {
-            Map<String, Object> config = new HashMap<>(broker.consumerProps("unused"));
-            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(config);
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // resolve the end now, before anything is published
-            thread = new Thread(() -> {
-                try {
-                    while (running) {
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                            try {
-                                if (codec.fromRecord(record).data() instanceof ActionResult result) {
-                                    seen.add(result);
-                                }
-                            } catch (EventDecodingException e) {
-                                // not a result of these tests
-                            }
-                        }
-                    }
-                } catch (WakeupException e) {
-                    // closing
-                } finally {
-                    consumer.close();
-                }
-            }, "scale-out-results");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<ActionResult> of(String causeId) {
-            return seen.stream().filter(r -> r.causeId().equals(causeId)).toList();
-        }
-
-        int size() {
-            return seen.size();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            thread.join(5_000);
-        }
     }
 }
