@@ -87,8 +87,8 @@ final class WorkerReplicas implements AutoCloseable {
 
         /**
          * Ends the replica without a graceful stop: the shutdown grace is zero, so work in flight is abandoned
-         * wherever it is (a Kubernetes write made or not, its results published or not) and its records stay
-         * uncommitted; the next owner of the partition reads them again.
+         * wherever it is (a Kubernetes write or a webhook request made or not, its results or delivery marks
+         * published or not) and its records stay uncommitted; the next owner of the partition reads them again.
          */
         void kill() throws Exception {
             runtime.close().await(30, TimeUnit.SECONDS);
