@@ -52,7 +52,7 @@ public final class LoadGenerator {
 
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-            int durationSeconds, int bodyBytes, Path idsOut) {
+            int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut) {
 
         /** In {@code path}, this stands for the repository a connection pushes. */
         static final String REPO = "{repo}";
@@ -62,7 +62,7 @@ public final class LoadGenerator {
                     path, "--connections",
                     String.valueOf(connections), "--threads", String.valueOf(threads), "--warmup",
                     String.valueOf(warmupSeconds), "--duration", String.valueOf(durationSeconds), "--body-bytes",
-                    String.valueOf(bodyBytes)));
+                    String.valueOf(bodyBytes), "--key-spread", spread.label()));
             if (idsOut != null) {
                 args.addAll(List.of("--ids-out", idsOut.toString()));
             }
@@ -78,6 +78,7 @@ public final class LoadGenerator {
                     Integer.parseInt(named.get("--connections")),
                     Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
                     Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
+                    BenchOptions.KeySpread.valueOf(named.get("--key-spread").toUpperCase(java.util.Locale.ROOT)),
                     named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null);
         }
     }
@@ -180,15 +181,20 @@ public final class LoadGenerator {
             }
             client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
                     .onSuccess(conn -> send(connection, conn, request(connection),
-                            Buffer.buffer(DockerHubPush.body(connection, settings.bodyBytes()))))
+                            Buffer.buffer(DockerHubPush.body(pushed(connection), settings.bodyBytes()))))
                     .onFailure(error -> {
                         stats.error(error, clock);
                         vertx.setTimer(100, id -> connect(connection));
                     });
         }
 
+        /** The repository a connection pushes: its own, or the one every connection pushes. */
+        private int pushed(int connection) {
+            return settings.spread() == BenchOptions.KeySpread.ONE ? 0 : connection;
+        }
+
         private RequestOptions request(int connection) {
-            String target = settings.path().replace(Settings.REPO, DockerHubPush.repository(connection));
+            String target = settings.path().replace(Settings.REPO, DockerHubPush.repository(pushed(connection)));
             return new RequestOptions().setMethod(HttpMethod.POST).setHost(settings.host()).setPort(settings.port())
                     .setURI(target)
                     .putHeader("Content-Type", "application/json")
