@@ -26,13 +26,29 @@ import org.apache.kafka.common.header.Header;
  * What became of the events this gateway accepted: accepted, then the worker's results. Each replica keeps the
  * last {@code capacity} events in memory: those it accepted itself, those it found with an
  * {@link AcceptedEventSearch} when asked, and every event a worker reported on in {@code winch.results}, which it
- * follows from the moment it starts. Accessed on one Vert.x context only.
+ * follows from the moment it starts.
+ *
+ * <p>Thread-safe: every HTTP server instance records what it accepted and asks for statuses from its own event loop,
+ * and the results arrive on the follower's context. The map is guarded by the store's monitor (each access is a map
+ * operation or two, shorter than a hand-over to another context would be), and an {@link EventStatus} is immutable:
+ * a result replaces it with a copy, so a reader never sees a list being appended to.
  */
 public final class EventStatusStore {
 
-    /** What is known of one event. */
+    /** What is known of one event; {@code results} is an immutable copy. */
     public record EventStatus(String eventId, String type, String receiverId, String target, Instant acceptedAt,
             List<ActionResult> results) {
+
+        public EventStatus {
+            results = List.copyOf(results);
+        }
+
+        EventStatus with(ActionResult result) {
+            List<ActionResult> all = new ArrayList<>(results.size() + 1);
+            all.addAll(results);
+            all.add(result);
+            return new EventStatus(eventId, type, receiverId, target, acceptedAt, all);
+        }
     }
 
     private final Map<String, EventStatus> events;
@@ -65,11 +81,14 @@ public final class EventStatusStore {
 
     /** As {@link #accepted(Event)}, with the event's key already at hand. */
     public void accepted(Event<?> event, String key) {
-        events.putIfAbsent(event.id(), new EventStatus(event.id(), event.type().type(), receiverOf(event), key,
-                event.time(), new ArrayList<>()));
+        EventStatus status = new EventStatus(event.id(), event.type().type(), receiverOf(event), key, event.time(),
+                List.of());
+        synchronized (this) {
+            events.putIfAbsent(event.id(), status);
+        }
     }
 
-    public Optional<EventStatus> find(String eventId) {
+    public synchronized Optional<EventStatus> find(String eventId) {
         return Optional.ofNullable(events.get(eventId));
     }
 
@@ -77,7 +96,7 @@ public final class EventStatusStore {
      * Records an event another replica accepted (found by an {@link AcceptedEventSearch}); results already known
      * for it are kept. Returns what is now known.
      */
-    public EventStatus remember(EventStatus accepted) {
+    public synchronized EventStatus remember(EventStatus accepted) {
         EventStatus known = events.get(accepted.eventId());
         if (known == null) {
             events.put(accepted.eventId(), accepted);
@@ -100,9 +119,11 @@ public final class EventStatusStore {
             return;
         }
         if (event.data() instanceof ActionResult result) {
-            EventStatus status = events.computeIfAbsent(result.causeId(), id -> new EventStatus(id,
-                    result.causeType(), result.receiverId(), result.target(), null, new ArrayList<>()));
-            status.results().add(result);
+            synchronized (this) {
+                EventStatus known = events.get(result.causeId());
+                events.put(result.causeId(), known != null ? known.with(result) : new EventStatus(result.causeId(),
+                        result.causeType(), result.receiverId(), result.target(), null, List.of(result)));
+            }
         }
     }
 
@@ -123,7 +144,7 @@ public final class EventStatusStore {
             accepted = null;
         }
         return new EventStatus(id, header(record, "ce_type"), receiver, header(record, "ce_subject"), accepted,
-                new ArrayList<>());
+                List.of());
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {
