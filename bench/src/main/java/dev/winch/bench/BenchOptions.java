@@ -76,6 +76,7 @@ public record BenchOptions(
               --verify-ids BOOL    read each gateway phase back and match every 2xx id (default true)
               --client-jvm-opts S  JVM options of the load generator (default "-Xms512m -Xmx512m -XX:+UseSerialGC")
               --bare-producer P    winch | vertx: the bare server's Kafka producer (default winch, the gateway's)
+            or: java -jar bench/target/winch-bench.jar --from-start --help (throughput per second from the start)
             """;
 
     public static BenchOptions fromArgs(String[] args) {

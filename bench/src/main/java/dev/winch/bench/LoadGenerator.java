@@ -52,7 +52,13 @@ public final class LoadGenerator {
 
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-            int durationSeconds, int bodyBytes, Path idsOut) {
+            int durationSeconds, int bodyBytes, Path idsOut, long originMillis) {
+
+        /** As before {@code originMillis} existed: no per-second counts. */
+        Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
+                int durationSeconds, int bodyBytes, Path idsOut) {
+            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, idsOut, 0);
+        }
 
         /** In {@code path}, this stands for the repository a connection pushes. */
         static final String REPO = "{repo}";
@@ -66,6 +72,9 @@ public final class LoadGenerator {
             if (idsOut != null) {
                 args.addAll(List.of("--ids-out", idsOut.toString()));
             }
+            if (originMillis > 0) {
+                args.addAll(List.of("--origin-ms", String.valueOf(originMillis)));
+            }
             return args;
         }
 
@@ -78,7 +87,8 @@ public final class LoadGenerator {
                     Integer.parseInt(named.get("--connections")),
                     Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
                     Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
-                    named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null);
+                    named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null,
+                    Long.parseLong(named.getOrDefault("--origin-ms", "0")));
         }
     }
 
@@ -98,7 +108,7 @@ public final class LoadGenerator {
             for (int c = t; c < settings.connections(); c += settings.threads()) {
                 mine.add(c);
             }
-            loops.add(new Loop(settings, clock, mine));
+            loops.add(new Loop(settings, clock, mine, new Stats(settings.originMillis())));
         }
         for (Loop loop : loops) {
             vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
@@ -151,13 +161,14 @@ public final class LoadGenerator {
         private final Settings settings;
         private final Clock clock;
         private final List<Integer> connections;
-        private final Stats stats = new Stats();
+        private final Stats stats;
         private final Promise<Stats> drained = Promise.promise();
         private HttpClientAgent client;
         private int active;
 
-        Loop(Settings settings, Clock clock, List<Integer> connections) {
+        Loop(Settings settings, Clock clock, List<Integer> connections, Stats stats) {
             this.settings = settings;
+            this.stats = stats;
             this.clock = clock;
             this.connections = connections;
         }
@@ -239,6 +250,13 @@ public final class LoadGenerator {
         private long[] idLow = new long[1 << 16];
         private int ids;
         private long missingIds;
+        /** With an origin (wall clock, ms): 2xx answers per second since then, whatever the window. */
+        private final long originMillis;
+        private long[] perSecond = new long[64];
+
+        Stats(long originMillis) {
+            this.originMillis = originMillis;
+        }
 
         void answer(long sent, long done, int status, Buffer answer, Clock clock) {
             boolean inWindow = done >= clock.windowStart && done < clock.windowEnd;
@@ -247,6 +265,13 @@ public final class LoadGenerator {
             if (ok) {
                 total2xx++;
                 collectId(answer);
+                if (originMillis > 0) {
+                    int second = (int) Math.max(0, (System.currentTimeMillis() - originMillis) / 1000);
+                    if (second >= perSecond.length) {
+                        perSecond = Arrays.copyOf(perSecond, Math.max(second + 1, perSecond.length * 2));
+                    }
+                    perSecond[second]++;
+                }
             }
             if (!inWindow) {
                 return;
@@ -291,8 +316,14 @@ public final class LoadGenerator {
         }
 
         static Stats merge(List<Stats> parts) {
-            Stats all = new Stats();
+            Stats all = new Stats(parts.isEmpty() ? 0 : parts.get(0).originMillis);
             for (Stats s : parts) {
+                if (s.perSecond.length > all.perSecond.length) {
+                    all.perSecond = Arrays.copyOf(all.perSecond, s.perSecond.length);
+                }
+                for (int i = 0; i < s.perSecond.length; i++) {
+                    all.perSecond[i] += s.perSecond[i];
+                }
                 all.latencies = concat(all.latencies, all.measured, s.latencies, s.measured);
                 all.measured += s.measured;
                 all.idHigh = concat(all.idHigh, all.ids, s.idHigh, s.ids);
@@ -327,7 +358,16 @@ public final class LoadGenerator {
             statuses.forEach(statusJson::put);
             JsonObject errorJson = new JsonObject();
             errors.forEach(errorJson::put);
+            io.vertx.core.json.JsonArray seconds = new io.vertx.core.json.JsonArray();
+            int last = perSecond.length;
+            while (last > 0 && perSecond[last - 1] == 0) {
+                last--;
+            }
+            for (int i = 0; i < last; i++) {
+                seconds.add(perSecond[i]);
+            }
             return new JsonObject()
+                    .put("perSecond2xx", seconds)
                     .put("windowNanos", windowNanos)
                     .put("window2xx", window2xx)
                     .put("windowOther", windowOther)
