@@ -140,6 +140,7 @@ public final class Warmup {
     /** The training run of the class-data archive: {@code java -cp app.jar dev.winch.gateway.Warmup [requests]}. */
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        dev.winch.common.runtime.Logging.configure(dev.winch.common.config.RuntimeConfig.LogFormat.PLAIN);
         Vertx vertx = Vertx.vertx();
         try {
             Done done = new Warmup(vertx, Clock.systemUTC(), KafkaClientSettings.plaintext("127.0.0.1:9092"), 5_000,
