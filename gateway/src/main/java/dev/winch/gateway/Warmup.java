@@ -82,13 +82,16 @@ public final class Warmup {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** What a warm-up did. */
+    /** What a warm-up did: fewer requests than asked for when it ran out of time. */
     public record Done(int requests, long answered2xx, long millis) {
 
         @Override
         public String toString() {
             return requests + " synthetic requests in " + millis + " ms (" + answered2xx + " answered 2xx)";
         }
+    }
+
+    private record Sent(int requests, long answered2xx) {
     }
 
     /**
@@ -126,7 +129,7 @@ public final class Warmup {
                 .listen(0, "127.0.0.1")
                 .compose(server -> load(client, server.actualPort(), requests)
                         .eventually(() -> server.close()))
-                .map(answered -> new Done(requests, answered,
+                .map(sent -> new Done(sent.requests(), sent.answered2xx(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)))
                 .eventually(() -> client.close())
                 .eventually(() -> publisher.close())
@@ -151,15 +154,15 @@ public final class Warmup {
         }
     }
 
-    /** Closed loop: {@link #CONNECTIONS} requests in flight until {@code requests} have been sent; the 2xx count. */
-    private Future<Long> load(Vertx client, int port, int requests) {
+    /** Closed loop: {@link #CONNECTIONS} requests in flight until {@code requests} have been sent. */
+    private Future<Sent> load(Vertx client, int port, int requests) {
         HttpClientAgent http = client.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(CONNECTIONS));
         long deadline = System.nanoTime() + MAX_DURATION.toNanos();
         AtomicInteger sent = new AtomicInteger();
         AtomicLong ok = new AtomicLong();
         AtomicInteger running = new AtomicInteger(CONNECTIONS);
-        Promise<Long> done = Promise.promise();
+        Promise<Sent> done = Promise.promise();
         Buffer push = Buffer.buffer(DOCKER_HUB_PUSH);
         client.runOnContext(v -> {
             for (int i = 0; i < CONNECTIONS; i++) {
@@ -170,11 +173,12 @@ public final class Warmup {
     }
 
     private void next(HttpClientAgent http, int port, int requests, long deadline, AtomicInteger sent, AtomicLong ok,
-            AtomicInteger running, Promise<Long> done, Buffer push) {
+            AtomicInteger running, Promise<Sent> done, Buffer push) {
         int n = sent.getAndIncrement();
         if (n >= requests || System.nanoTime() > deadline) {
+            sent.decrementAndGet();
             if (running.decrementAndGet() == 0) {
-                done.tryComplete(ok.get());
+                done.tryComplete(new Sent(sent.get(), ok.get()));
             }
             return;
         }
