@@ -54,7 +54,7 @@ public final class Warmup {
     private static final String TOKEN = "warm-up-token-not-a-secret";
     private static final String WRONG_TOKEN = "warm-up-wrong-token";
     private static final int CONNECTIONS = 8;
-    private static final Duration MAX_DURATION = Duration.ofSeconds(30);
+    private static final Duration MAX_DURATION = Duration.ofSeconds(15);
     /** The Docker Hub sample of seed 001, as a registry sends it. */
     private static final String DOCKER_HUB_PUSH = """
             {"push_data":{"pushed_at":1552553567,"images":[],"tag":"latest","pusher":"hongxiaolu"},
@@ -95,8 +95,8 @@ public final class Warmup {
     }
 
     /**
-     * Sends {@code requests} requests (or as many as fit in 30 s) and completes when every one has been answered and
-     * the warm-up's server, client and producer are closed.
+     * Sends {@code requests} requests (or as many as fit in 15 s: it delays readiness) and completes when every one
+     * has been answered and the warm-up's server, client and producer are closed.
      */
     public Future<Done> run(int requests) {
         long started = System.nanoTime();
