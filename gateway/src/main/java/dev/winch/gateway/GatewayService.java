@@ -59,8 +59,13 @@ public final class GatewayService {
         runtime.onClose(search::close);
     }
 
-    /** Loads the receivers, catches up with the topic, starts the HTTP server; completes with its port. */
+    /**
+     * Loads the receivers, catches up with the topics, warms the request path up meanwhile, then starts the HTTP server
+     * instances; completes with their port.
+     */
     public Future<Integer> start() {
+        // The warm-up needs nothing from Kafka: it runs while the receivers and the results are caught up with.
+        Future<Void> warmedUp = warmUp();
         return runtime.blocking().call(() -> {
                     channels = channelNames();
                     return fileReceivers();
@@ -76,13 +81,13 @@ public final class GatewayService {
                     runtime.onClose(status::stop);
                     return status.start();
                 })
-                .compose(v -> warmUp())
+                .compose(v -> warmedUp)
                 .compose(v -> listen());
     }
 
     /**
      * Sends {@code WINCH_GATEWAY_WARMUP} synthetic requests through the request path before anything listens (see
-     * {@link Warmup}). It only makes the start faster: when it fails, the gateway starts anyway.
+     * {@link Warmup}). It only makes the start faster: when it fails, the gateway starts anyway. Never fails.
      */
     private Future<Void> warmUp() {
         if (config.warmupRequests() == 0) {
