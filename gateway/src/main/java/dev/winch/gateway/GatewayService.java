@@ -2,7 +2,11 @@ package dev.winch.gateway;
 
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.http.AdminRoutes;
+import dev.winch.gateway.console.ConsoleKafka;
+import dev.winch.gateway.console.ServiceHealth;
+import dev.winch.gateway.deadletter.DeadLetters;
 import dev.winch.gateway.http.ApiError;
+import dev.winch.gateway.http.ConsoleRoutes;
 import dev.winch.gateway.http.HookHandler;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.receiver.ChannelNames;
@@ -42,6 +46,7 @@ public final class GatewayService {
     private final ReceiverStore store;
     private final EventStatusStore status;
     private final AcceptedEventSearch search;
+    private final ConsoleKafka consoleKafka;
     /** Set at start, before the HTTP server exists. */
     private volatile ChannelNames channels = ChannelNames.unknown();
 
@@ -57,6 +62,8 @@ public final class GatewayService {
         this.search = new AcceptedEventSearch(runtime.vertx(), config.runtime().kafka(),
                 config.statusCapacity());
         runtime.onClose(search::close);
+        this.consoleKafka = new ConsoleKafka(runtime.vertx(), config.runtime().kafka());
+        runtime.onClose(consoleKafka::close);
     }
 
     /**
@@ -124,6 +131,10 @@ public final class GatewayService {
 
     public ReceiverRegistry receivers() {
         return receivers;
+    }
+
+    public EventStatusStore status() {
+        return status;
     }
 
     private ChannelNames channelNames() {
@@ -197,7 +208,8 @@ public final class GatewayService {
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(hooks);
         new AdminRoutes(receivers, store, status, search, channels, config.adminToken(), config.publicUrl(),
-                runtime.clock())
+                runtime.clock(), new ConsoleRoutes(status, new DeadLetters(consoleKafka),
+                        new ServiceHealth(consoleKafka)))
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
         // Vert.x Web answers a request it cannot route (e.g. a path with a broken escape) with 400 itself.
         router.errorHandler(400, ctx -> new ApiError(400, "bad_request", "the request cannot be read").send(ctx));

@@ -43,6 +43,35 @@ public final class Authenticator {
                 || receiver.allowed().stream().anyMatch(cidr -> cidr.contains(request.remoteAddress()));
     }
 
+    /**
+     * How a request that {@link #permits} was admitted, for the delivery history: {@code trigger-rule}, or the
+     * checks that passed joined by {@code +}: {@code token-query}, {@code token-header} or {@code token-bearer} (where
+     * the token was), {@code hmac}, {@code cidr}. Never the token or signature itself.
+     */
+    public static String method(Receiver receiver, HookRequest request) {
+        if (receiver.triggerRule() != null) {
+            return "trigger-rule";
+        }
+        ReceiverSpec.Auth auth = receiver.spec().auth();
+        List<String> checks = new java.util.ArrayList<>(3);
+        if (auth != null && auth.tokenSha256() != null) {
+            if (request.queryParam("token").isPresent()) {
+                checks.add("token-query");
+            } else if (request.header("X-Winch-Token").isPresent()) {
+                checks.add("token-header");
+            } else {
+                checks.add("token-bearer");
+            }
+        }
+        if (auth != null && auth.hmacSecret() != null) {
+            checks.add("hmac");
+        }
+        if (!receiver.allowed().isEmpty()) {
+            checks.add("cidr");
+        }
+        return String.join("+", checks);
+    }
+
     /** The token from {@code ?token=}, {@code X-Winch-Token} or {@code Authorization: Bearer}. */
     static Optional<String> presentedToken(HookRequest request) {
         Optional<String> query = request.queryParam("token");

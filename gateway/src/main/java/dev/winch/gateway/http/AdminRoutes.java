@@ -44,10 +44,11 @@ public final class AdminRoutes {
     private final Optional<Secret> adminToken;
     private final Optional<String> publicUrl;
     private final Clock clock;
+    private final ConsoleRoutes console;
 
     public AdminRoutes(ReceiverRegistry registry, ReceiverStore store, EventStatusStore status,
             AcceptedEventSearch search, ChannelNames channels, Optional<Secret> adminToken,
-            Optional<String> publicUrl, Clock clock) {
+            Optional<String> publicUrl, Clock clock, ConsoleRoutes console) {
         this.registry = registry;
         this.channels = channels;
         this.store = store;
@@ -56,6 +57,7 @@ public final class AdminRoutes {
         this.adminToken = adminToken;
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.console = console;
     }
 
     public void mount(Vertx vertx, Router router, int maxBodyBytes) {
@@ -67,6 +69,7 @@ public final class AdminRoutes {
         api.get("/receivers/:id").handler(this::get);
         api.put("/receivers/:id").handler(this::update);
         api.delete("/receivers/:id").handler(this::delete);
+        console.mount(api);
         api.get("/events/:eventId").handler(this::event);
         router.route("/api/v1/*").subRouter(api);
     }
@@ -153,15 +156,24 @@ public final class AdminRoutes {
 
     private void list(RoutingContext ctx) {
         JsonArray items = new JsonArray();
-        registry.all().forEach(spec -> items.add(view(spec, Optional.empty(), ctx)));
+        registry.all().forEach(spec -> items.add(withLastDelivery(view(spec, Optional.empty(), ctx), spec.id())));
         json(ctx, 200, new JsonObject().put("items", items));
     }
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         registry.find(id).ifPresentOrElse(
-                r -> json(ctx, 200, view(r.spec(), Optional.empty(), ctx)),
+                r -> json(ctx, 200, withLastDelivery(view(r.spec(), Optional.empty(), ctx), id)),
                 () -> new ApiError(404, "not_found", "no receiver '" + id + "'").send(ctx));
+    }
+
+    /** Adds the newest event this replica accepted for the receiver, while it keeps it. */
+    private JsonObject withLastDelivery(JsonObject receiver, String id) {
+        status.lastDelivery(id).ifPresent(last -> receiver.put("lastDelivery", new JsonObject()
+                .put("eventId", last.eventId())
+                .put("at", last.acceptedAt() == null ? null : last.acceptedAt().toString())
+                .put("status", last.state())));
+        return receiver;
     }
 
     /**
@@ -210,21 +222,24 @@ public final class AdminRoutes {
         for (ActionResult result : event.results()) {
             results.add(new JsonObject(JSON.convertValue(result, java.util.Map.class)));
         }
-        // A redelivery reported as a duplicate does not change what became of the event.
-        String state = event.results().stream()
-                .filter(r -> r.outcome() != dev.winch.common.event.Outcome.DUPLICATE)
-                .reduce((first, second) -> second)
-                .or(() -> event.results().stream().reduce((first, second) -> second))
-                .map(r -> r.outcome().name().toLowerCase())
-                .orElse("accepted");
-        json(ctx, 200, new JsonObject()
+        JsonObject view = new JsonObject()
                 .put("eventId", event.eventId())
                 .put("type", event.type())
                 .put("receiver", event.receiverId())
                 .put("target", event.target())
                 .put("acceptedAt", event.acceptedAt() == null ? null : event.acceptedAt().toString())
-                .put("status", state)
-                .put("results", results));
+                .put("status", event.state())
+                .put("results", results);
+        if (event.request() != null) {
+            EventStatusStore.RequestInfo request = event.request();
+            view.put("request", new JsonObject()
+                    .put("remoteAddress", request.remoteAddress())
+                    .put("userAgent", request.userAgent())
+                    .put("contentType", request.contentType())
+                    .put("contentLength", request.contentLength())
+                    .put("authMethod", request.authMethod()));
+        }
+        json(ctx, 200, view);
     }
 
     /** A receiver as shown: no token, no secret; the token in clear only right after it was set. */

@@ -178,13 +178,16 @@ public final class HookHandler implements Handler<RoutingContext> {
         }
         TriggerPlan.Events events = (TriggerPlan.Events) plan;
         List<Event<?>> toWrite = events(receiver, request, events);
+        EventStatusStore.RequestInfo seen = new EventStatusStore.RequestInfo(request.remoteAddress(),
+                http.getHeader(HttpHeaders.USER_AGENT), contentType, request.body().length,
+                Authenticator.method(receiver, request));
         written(toWrite)
                 .onComplete(ar -> inFlight.decrementAndGet())
                 .onSuccess(done -> {
                     count("accepted", started);
                     for (Event<?> event : toWrite) {
                         String target = event.key();
-                        status.accepted(event, target);
+                        status.accepted(event, target, seen);
                         LOG.atInfo().addKeyValue("eventId", event.id()).addKeyValue("target", target)
                                 .addKeyValue("receiver", receiver.id()).log("Accepted {}", event.type().type());
                     }

@@ -58,7 +58,13 @@ class KafkaResourcesTest {
             "winch-gateway", acls(
                     "topic winch.service.scale Describe Read Write", "topic winch.host.scale Describe Read Write",
                     "topic winch.image.pushed Describe Read Write", "topic winch.receivers Describe Read Write",
-                    "topic winch.results Describe Read"),
+                    "topic winch.results Describe Read",
+                    // the console: dead letters read and counted, lag of the services' groups
+                    "topic winch.k8s.events Describe", "topic winch.notifications.delivered Describe",
+                    "topic winch.service.scale.dlq Describe Read", "topic winch.host.scale.dlq Describe Read",
+                    "topic winch.image.pushed.dlq Describe Read", "topic winch.results.dlq Describe Read",
+                    "topic winch.k8s.events.dlq Describe Read", "topic winch.notifications.dlq Describe Read",
+                    "group winch-* Describe"),
             "winch-scaler", acls("topic winch.service.scale Describe Read", "group winch-scaler Read",
                     "topic winch.service.scale.dlq Describe Write", "topic winch.results Describe Write"),
             "winch-upgrader", acls("topic winch.image.pushed Describe Read", "group winch-upgrader Read",
