@@ -12,6 +12,8 @@ import dev.winch.testkit.EmbeddedKafkaBroker;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +23,14 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several HTTP server instances on one port, one per event loop: connections spread over them, and what must be one
  * for the process stays one (the in-flight limit, the meters, the receivers, the delivery status). The gateway here
  * also warms up first, and the warm-up leaves no trace: no record, no meter, no log line, no receiver.
  *
- * <p>Each test runs on a broker of its own: exact record counts, and one of them stops the broker.
+ * <p>Each test runs on a broker of its own, for exact record counts.
  */
 class GatewayInstancesIT {
 
@@ -94,17 +97,25 @@ class GatewayInstancesIT {
     }
 
     @Test
-    void theInFlightLimitIsOneForTheProcessWhicheverInstanceARequestReaches() throws Exception {
+    void theInFlightLimitIsOneForTheProcessWhicheverInstanceARequestReaches(@TempDir Path dir) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             GatewayTopics.create(broker);
+            // The receiver from a file: through the admin API its own write would wait for the linger below.
+            Path receivers = Files.writeString(dir.resolve("receivers.yaml"), """
+                    receivers:
+                      - id: %s
+                        kind: scaleService
+                        token: %s
+                        scaleService: {namespace: demo, workload: deployment/web, action: up, amount: 1, min: 1, max: 9}
+                    """.formatted(RECEIVER, TOKEN));
+            // Kafka's acknowledgement is delayed: the producer holds each record for 10 s before it sends it, so the
+            // first two requests stay in flight while the others arrive.
             try (RunningGateway gateway = RunningGateway.start(broker.bootstrapServers(), Map.of(
-                    "WINCH_ADMIN_TOKEN", ADMIN_TOKEN,
+                    "WINCH_RECEIVERS_FILE", receivers.toString(),
                     "WINCH_GATEWAY_INSTANCES", "2",
-                    "WINCH_MAX_IN_FLIGHT", "2"))) {
-                assertThat(new Http().send(createReceiver(gateway)).statusCode()).isEqualTo(201);
-                assertThat(new Http().send(trigger(gateway, "before")).statusCode()).isEqualTo(202);
-                broker.stop();
-
+                    "WINCH_MAX_IN_FLIGHT", "2",
+                    "KAFKA_PRODUCER_LINGER_MS", "10000",
+                    "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "30000"))) {
                 List<CompletableFuture<HttpResponse<String>>> waiting = List.of(
                         new Http().sendAsync(trigger(gateway, "waiting-1")),
                         new Http().sendAsync(trigger(gateway, "waiting-2")));
@@ -114,20 +125,27 @@ class GatewayInstancesIT {
 
                 // Each on a connection of its own, so they reach both instances: a limit per instance would let
                 // some of them through to wait for Kafka.
+                List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
-                    HttpResponse<String> refused = new Http().send(trigger(gateway, "refused-" + i));
+                    others.add(new Http().sendAsync(trigger(gateway, "refused-" + i)));
+                }
+                for (CompletableFuture<HttpResponse<String>> other : others) {
+                    HttpResponse<String> refused = other.get(10, TimeUnit.SECONDS);
                     assertApiError(refused, 503, "unavailable");
                     assertThat(refused.body()).contains("too many requests in flight");
                     assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
                 }
+                assertThat(sample(new Http().get(gateway.managementUri("/metrics")).body(),
+                        "winch_gateway_in_flight", "")).as("still waiting for Kafka").isEqualTo(2);
+
                 for (CompletableFuture<HttpResponse<String>> answer : waiting) {
-                    HttpResponse<String> failed = answer.get(30, TimeUnit.SECONDS);
-                    assertApiError(failed, 503, "unavailable");
-                    assertThat(failed.body()).contains("could not be stored");
+                    assertThat(eventIds(answer.get(30, TimeUnit.SECONDS))).hasSize(1);
                 }
                 String metrics = new Http().get(gateway.managementUri("/metrics")).body();
                 assertThat(sample(metrics, "winch_gateway_requests_total", "outcome=\"overloaded\"")).isEqualTo(6);
+                assertThat(sample(metrics, "winch_gateway_requests_total", "outcome=\"accepted\"")).isEqualTo(2);
                 assertThat(sample(metrics, "winch_gateway_in_flight", "")).isZero();
+                assertThat(stored(new EventLog(broker.bootstrapServers()), Topics.SERVICE_SCALE)).isEqualTo(2);
             }
         }
     }

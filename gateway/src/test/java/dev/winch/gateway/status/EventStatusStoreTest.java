@@ -146,8 +146,8 @@ class EventStatusStoreTest {
         CompletableFuture<Thread> calledOn = new CompletableFuture<>();
         CompletableFuture<Thread> registeredOn = new CompletableFuture<>();
         streaming.runOnContext(v -> {
-            registeredOn.complete(Thread.currentThread());
             store.onChange(event -> calledOn.complete(Thread.currentThread()));
+            registeredOn.complete(Thread.currentThread());
         });
         Thread expected = registeredOn.get(10, TimeUnit.SECONDS);
 
