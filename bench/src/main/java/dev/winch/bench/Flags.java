@@ -69,6 +69,11 @@ final class Flags {
         }
     }
 
+    /** The option's text as given (trimmed); "" when left empty. */
+    String text(String name) {
+        return values.get(name).trim();
+    }
+
     /** An integer, or null when the option was left empty (the service's own default applies). */
     Integer optionalInteger(String name, int min, int max) {
         return values.get(name).isBlank() ? null : integer(name, min, max);

@@ -6,6 +6,7 @@ import dev.winch.gateway.console.ConsoleKafka;
 import dev.winch.gateway.console.ServiceHealth;
 import dev.winch.gateway.deadletter.DeadLetters;
 import dev.winch.gateway.http.ApiError;
+import dev.winch.gateway.http.ConsolePages;
 import dev.winch.gateway.http.ConsoleRoutes;
 import dev.winch.gateway.http.HookHandler;
 import dev.winch.gateway.payload.InvalidPayloadException;
@@ -211,6 +212,7 @@ public final class GatewayService {
                 runtime.clock(), new ConsoleRoutes(status, new DeadLetters(consoleKafka),
                         new ServiceHealth(consoleKafka)))
                 .mount(runtime.vertx(), router, config.maxBodyBytes());
+        new ConsolePages(config.adminToken()).mount(router);
         // Vert.x Web answers a request it cannot route (e.g. a path with a broken escape) with 400 itself.
         router.errorHandler(400, ctx -> new ApiError(400, "bad_request", "the request cannot be read").send(ctx));
         router.errorHandler(404, ctx -> new ApiError(404, "not_found", "no such endpoint").send(ctx));

@@ -286,6 +286,8 @@ public final class LocalStack implements AutoCloseable {
         out.println();
         out.println("Winch is running.");
         out.println("  gateway:      " + gateway + "   (POST /hooks/{id})");
+        out.println("  console:      " + gateway + "/console/   (no admin token in the local run: "
+                + "from this machine only)");
         managementPorts.forEach((service, port) ->
                 out.println(String.format("  %-13s %s/health/ready  /metrics", service + ":", url(port))));
         if (sandbox != null) {

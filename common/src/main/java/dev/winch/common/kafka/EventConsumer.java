@@ -178,6 +178,16 @@ public final class EventConsumer {
         return !assigned.isEmpty();
     }
 
+    /** The context handlers run on (null before {@link #start()}). */
+    public Context context() {
+        return context;
+    }
+
+    /** Whether the group has given this member {@code partition} of {@code topic} (now). */
+    public boolean owns(String topic, int partition) {
+        return assigned.contains(new TopicPartition(topic, partition));
+    }
+
     /** Records handed to handlers and not yet completed. */
     public int inFlight() {
         return inFlight.get();

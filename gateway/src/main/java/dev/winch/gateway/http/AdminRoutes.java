@@ -274,7 +274,7 @@ public final class AdminRoutes {
         return JsonBodies.readObject(ctx.body().buffer().getBytes());
     }
 
-    private static boolean isLoopback(RoutingContext ctx) {
+    static boolean isLoopback(RoutingContext ctx) {
         String address = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
         return address.startsWith("127.") || address.equals("0:0:0:0:0:0:0:1") || address.equals("::1");
     }

@@ -4,6 +4,8 @@ import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.DeadLetterHeaders;
+import dev.winch.common.kafka.EventConsumer;
+import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.kafka.EventPublisher;
 import dev.winch.common.kafka.RecordPosition;
 import dev.winch.notifier.channel.Channel;
@@ -20,8 +22,14 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ChannelWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
+    /** How often held messages are looked at for one that is due (and owned here). */
+    static final long FOLD_SCAN_MS = 250;
 
     private final Vertx vertx;
     private final Channel channel;
@@ -55,6 +65,10 @@ public final class ChannelWorker {
     private volatile boolean stopping;
     /** The consumer's context, where every batch is handled. */
     private volatile Context context;
+    private volatile EventConsumer consumer;
+    private long foldTimer = -1;
+    /** Held messages being delivered now (their fold record keys), on the consumer's context. */
+    private final Set<DeliveredLog.Fold> releasing = new HashSet<>();
 
     public ChannelWorker(Vertx vertx, Channel channel, NotificationSource source, DeliveredLog log,
             EventPublisher publisher, EventCodec codec, DeliverySettings settings, Clock clock, String group,
@@ -89,8 +103,31 @@ public final class ChannelWorker {
         if (c == null) {
             stopping = true;
         } else {
-            c.runOnContext(v -> stopping = true);
+            c.runOnContext(v -> {
+                stopping = true;
+                if (foldTimer >= 0) {
+                    vertx.cancelTimer(foldTimer);
+                }
+            });
         }
+    }
+
+    /**
+     * The channel's consumer has started; from any thread. From now on, messages held back (by this replica
+     * or, before a restart or rebalance, by another) are delivered when due, by the replica whose consumer owns the
+     * partition they were read from.
+     */
+    public void started(EventConsumer started) {
+        Context on = started.context();
+        on.runOnContext(v -> {
+            consumer = started;
+            if (context == null) {
+                context = on;
+            }
+            if (!stopping && foldTimer < 0) {
+                foldTimer = vertx.setPeriodic(FOLD_SCAN_MS, id -> releaseDue());
+            }
+        });
     }
 
     /** One partition's waiting events; completes when each is delivered, dead-lettered or not this channel's. */
@@ -99,24 +136,42 @@ public final class ChannelWorker {
             context = Vertx.currentContext();
         }
         List<Item> pending = new ArrayList<>();
+        Map<String, DeliveredLog.Fold> held = new HashMap<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < events.size(); i++) {
             Event<?> event = events.get(i);
             if (!source.selects(event, channel.name())) {
                 continue;
             }
-            if (log.done(channel.name(), positions.get(i), event.id())) {
+            String deliveryId = source.deliveryId(event);
+            if (log.done(channel.name(), positions.get(i), deliveryId) || !seen.add(deliveryId)) {
                 LOG.atInfo().addKeyValue("channel", channel.name()).addKeyValue("resultId", event.id())
                         .addKeyValue("target", event.key())
                         .log("Already delivered to {}: not sending it again", channel.name());
                 count("duplicate", 1);
                 continue;
             }
+            NotificationSource.Admission admission = source.admit(event, channel.name(), key -> heldNow(held, key));
+            if (admission instanceof NotificationSource.Admission.Hold hold) {
+                DeliveredLog.Fold fold = fold(event, positions.get(i), hold);
+                held.put(fold.key() + "|" + fold.due(), fold);
+                continue;
+            }
+            if (admission instanceof NotificationSource.Admission.Covered) {
+                count("duplicate", 1);
+                continue;
+            }
             pending.add(new Item(event, positions.get(i)));
         }
-        if (pending.isEmpty()) {
-            return Future.succeededFuture();
+        // What is held back is in Kafka before anything after it is marked and the batch's offsets committed.
+        Future<Void> holding = Future.succeededFuture();
+        for (DeliveredLog.Fold fold : held.values()) {
+            holding = holding.compose(v -> persist(() -> log.hold(fold), "held message", 1));
         }
-        return permits(pending.size()).compose(permits -> {
+        if (pending.isEmpty()) {
+            return holding;
+        }
+        return holding.compose(h -> permits(pending.size())).compose(permits -> {
             // Messages go out one after another (a partition's order); the record of each (its mark, its dead
             // letters) is written while the next is sent, and the batch completes once all of them are stored.
             List<Future<Void>> records = new ArrayList<>();
@@ -130,6 +185,74 @@ public final class ChannelWorker {
             }
             return chain.compose(v -> Future.all(records)).mapEmpty();
         });
+    }
+
+    /** The held message of {@code key}: one held earlier in this batch, else one kept in Kafka. */
+    private Optional<NotificationSource.Held> heldNow(Map<String, DeliveredLog.Fold> inBatch, String key) {
+        Optional<DeliveredLog.Fold> fold = inBatch.values().stream().filter(f -> f.key().equals(key))
+                .max(java.util.Comparator.comparingLong(DeliveredLog.Fold::due))
+                .or(() -> log.fold(channel.name(), key));
+        return fold.flatMap(f -> decode(f).map(event -> new NotificationSource.Held(event,
+                Instant.ofEpochMilli(f.due()))));
+    }
+
+    private DeliveredLog.Fold fold(Event<?> event, RecordPosition position, NotificationSource.Admission.Hold hold) {
+        ProducerRecord<String, byte[]> record = codec.toRecord(position.topic(), event);
+        Map<String, String> headers = new HashMap<>();
+        record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        return new DeliveredLog.Fold(channel.name(), hold.key(), hold.due().toEpochMilli(), position.topic(),
+                position.topicId(), position.partition(), position.offset(), headers,
+                new String(record.value(), StandardCharsets.UTF_8));
+    }
+
+    private Optional<Event<?>> decode(DeliveredLog.Fold fold) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        fold.headers().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return Optional.of(codec.fromHeaders(headers, fold.value().getBytes(StandardCharsets.UTF_8)));
+        } catch (EventDecodingException e) {
+            LOG.atWarn().addKeyValue("channel", channel.name())
+                    .log("Dropping an unreadable held message of {}: {}", channel.name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Delivers the held messages that are due and read from a partition this replica's consumer owns, each through
+     * the same path as any message (rate limit, retries, dead letter, mark), then forgets it. One already delivered
+     * (a crash between its mark and its release) is only forgotten.
+     */
+    private void releaseDue() {
+        EventConsumer owner = consumer;
+        if (stopping || owner == null) {
+            return;
+        }
+        long now = clock.millis();
+        for (DeliveredLog.Fold fold : log.folds(channel.name())) {
+            if (fold.due() > now) {
+                break;
+            }
+            if (releasing.contains(fold) || !owner.owns(fold.topic(), fold.partition())) {
+                continue;
+            }
+            Optional<Event<?>> decoded = decode(fold);
+            releasing.add(fold);
+            Future<Void> done;
+            if (decoded.isEmpty()) {
+                done = Future.succeededFuture();
+            } else if (log.delivered(channel.name(), source.deliveryId(decoded.get()))
+                    || !source.stillHeld(decoded.get(), channel.name())) {
+                done = Future.succeededFuture();
+            } else {
+                Event<?> event = decoded.get();
+                source.releasing(event, channel.name());
+                Item item = new Item(event, fold.position());
+                done = permits(1).compose(p -> deliver(List.of(item))).compose(recorded -> recorded);
+            }
+            done.compose(v -> persist(() -> log.release(fold), "release of a held message", 1))
+                    .onComplete(ar -> releasing.remove(fold));
+        }
     }
 
     /** Up to {@code wanted} permits now; when there is none, waits for the next one. */
@@ -259,7 +382,7 @@ public final class ChannelWorker {
 
     private Future<Void> mark(List<Item> items) {
         RecordPosition last = items.get(items.size() - 1).position();
-        List<String> ids = items.stream().map(item -> item.event().id()).toList();
+        List<String> ids = items.stream().map(item -> source.deliveryId(item.event())).toList();
         return persist(() -> log.record(channel.name(), last, ids), "delivery mark", 1);
     }
 

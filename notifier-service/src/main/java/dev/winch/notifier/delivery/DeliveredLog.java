@@ -10,11 +10,16 @@ import dev.winch.common.kafka.TopicFollower;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -32,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * offset order, so one number per partition covers them all, however many results), or when its id is among the
  * channel's recent ids (the same result written twice at another offset). Compaction keeps one record per channel
  * and partition, so the topic stays as small as the number of channels times partitions.
+ *
+ * <p>The same topic keeps what a channel holds back to deliver later (an aggregated repeat of a Kubernetes event,
+ * see {@link NotificationSource#admit}): one record per held message, key {@code channel|fold|key|due}, value the
+ * event's record and where it was read; a tombstone once it is delivered or dead-lettered. It is written before the
+ * held event's offset is committed, so a crash while it waits loses nothing: every replica reads it back, and the
+ * one whose consumer owns the event's partition delivers it when it is due.
  *
  * <p>Thread-safe: the follower and each channel's consumer run on contexts of their own.
  */
@@ -51,6 +62,30 @@ public final class DeliveredLog {
         }
     }
 
+    /**
+     * A message held back until {@code due} (epoch milliseconds): the event's record (CloudEvent headers and data as
+     * the codec writes them) and where it was read.
+     */
+    public record Fold(String channel, String key, long due, String topic, String topicId, int partition,
+            long offset, Map<String, String> headers, String value) {
+        public Fold {
+            headers = Map.copyOf(headers);
+        }
+
+        String recordKey() {
+            return channel + FOLD + key + "|" + due;
+        }
+
+        public RecordPosition position() {
+            return new RecordPosition(topic, topicId, partition, offset);
+        }
+    }
+
+    private static final String FOLD = "|fold|";
+
+    private final Map<String, Fold> folds = new HashMap<>();
+    /** Folds released here whose tombstone the follower has not read back yet (their earlier record may come). */
+    private final Set<String> released = new HashSet<>();
     private final int recentIds;
     private final Map<String, Long> offsets = new HashMap<>();
     private final Map<String, LinkedHashSet<String>> recent = new HashMap<>();
@@ -84,6 +119,57 @@ public final class DeliveredLog {
         return ids != null && ids.contains(resultId);
     }
 
+    /** Whether {@code channel} delivered (or dead-lettered) the message {@code id} lately, whatever its offset. */
+    public synchronized boolean delivered(String channel, String id) {
+        LinkedHashSet<String> ids = recent.get(channel);
+        return ids != null && ids.contains(id);
+    }
+
+    /** Keeps a held message; completes once Kafka has it. A fold of the same key and due is replaced. */
+    public Future<Void> hold(Fold fold) {
+        byte[] value;
+        try {
+            value = JSON.writeValueAsBytes(fold);
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        return publisher.send(new ProducerRecord<>(Topics.NOTIFICATIONS_DELIVERED, fold.recordKey(), value))
+                .map(metadata -> {
+                    synchronized (this) {
+                        folds.put(fold.recordKey(), fold);
+                    }
+                    return null;
+                });
+    }
+
+    /** Forgets a held message (delivered or dead-lettered); completes once Kafka has the tombstone. */
+    public Future<Void> release(Fold fold) {
+        synchronized (this) {
+            folds.remove(fold.recordKey());
+            released.add(fold.recordKey());
+        }
+        return publisher.send(new ProducerRecord<>(Topics.NOTIFICATIONS_DELIVERED, fold.recordKey(), (byte[]) null))
+                .mapEmpty();
+    }
+
+    /** The messages {@code channel} holds, soonest due first. */
+    public synchronized List<Fold> folds(String channel) {
+        List<Fold> found = new ArrayList<>();
+        for (Fold fold : folds.values()) {
+            if (fold.channel().equals(channel)) {
+                found.add(fold);
+            }
+        }
+        found.sort(Comparator.comparingLong(Fold::due));
+        return found;
+    }
+
+    /** The message {@code channel} holds under {@code key} (the latest due, if several). */
+    public synchronized Optional<Fold> fold(String channel, String key) {
+        return folds.values().stream().filter(f -> f.channel().equals(channel) && f.key().equals(key))
+                .max(Comparator.comparingLong(Fold::due));
+    }
+
     /** Records that {@code channel} is done with everything up to {@code last}; completes once Kafka has it. */
     public Future<Void> record(String channel, RecordPosition last, List<String> resultIds) {
         Mark mark = new Mark(channel, last.partitionEntry(), last.offset(), resultIds);
@@ -101,6 +187,10 @@ public final class DeliveredLog {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null && record.key().contains(FOLD)) {
+            applyFold(record);
+            return;
+        }
         if (record.value() == null) {
             return;
         }
@@ -108,6 +198,23 @@ public final class DeliveredLog {
             remember(JSON.readValue(record.value(), Mark.class));
         } catch (IOException e) {
             LOG.warn("Ignoring unreadable delivery mark '{}' at offset {}: {}", record.key(), record.offset(),
+                    e.getMessage());
+        }
+    }
+
+    private synchronized void applyFold(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            folds.remove(record.key());
+            released.remove(record.key());
+            return;
+        }
+        if (released.contains(record.key())) {
+            return;
+        }
+        try {
+            folds.put(record.key(), JSON.readValue(record.value(), Fold.class));
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable held message '{}' at offset {}: {}", record.key(), record.offset(),
                     e.getMessage());
         }
     }

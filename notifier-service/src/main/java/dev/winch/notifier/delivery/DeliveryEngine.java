@@ -55,6 +55,7 @@ public final class DeliveryEngine {
             started.add(runtime.consumeBatches(group, List.of(source.topic()), settings.maxBatch(), worker::handle)
                     .onSuccess(consumer -> {
                         consumers.put(group, consumer);
+                        worker.started(consumer);
                         Gauge.builder("winch_notification_queue_depth", consumer, EventConsumer::inFlight)
                                 .description("results read for the channel and not yet delivered or dead-lettered")
                                 .tag("channel", channel.name()).register(runtime.registry());

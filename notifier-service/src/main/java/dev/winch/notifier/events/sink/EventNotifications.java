@@ -3,41 +3,33 @@ package dev.winch.notifier.events.sink;
 import dev.winch.common.event.Event;
 import dev.winch.common.event.KubeEventObserved;
 import dev.winch.common.event.Topics;
-import dev.winch.notifier.channel.Delivery;
 import dev.winch.notifier.channel.Notification;
 import dev.winch.notifier.delivery.NotificationSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the delivery engine delivers from {@code winch.k8s.events} to the event sinks: an event goes to a sink when
- * the sink's filter takes it and it is not a repeat the sink's {@link Aggregator} holds back. A held repeat is sent
- * once its window is over, on a timer, as one message carrying the latest count (one attempt: see DESIGN.md).
+ * the sink's filter takes it. A repeat the sink's {@link Aggregator} folds is held by the delivery engine (kept in
+ * Kafka) and delivered when its window is over, as one message carrying the latest count, through the same retries,
+ * rate limit, dead letters and marks as any message. An Event version is delivered once per sink, whatever record
+ * carries it ({@link #deliveryId}).
  *
- * <p>Meters: {@code winch_event_sink_events_total{sink,outcome}} (filtered_out, aggregated, late_sent,
- * late_failed).
+ * <p>Meters: {@code winch_event_sink_events_total{sink,outcome}} (filtered_out, aggregated, late_sent: a held
+ * repeat handed to delivery).
  */
 public final class EventNotifications implements NotificationSource {
-
-    private static final Logger LOG = LoggerFactory.getLogger(EventNotifications.class);
 
     private final Vertx vertx;
     private final Map<String, EventSink> sinks;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopped;
 
     public EventNotifications(Vertx vertx, List<EventSink> sinks, Clock clock, MeterRegistry registry) {
         this.vertx = vertx;
@@ -61,13 +53,55 @@ public final class EventNotifications implements NotificationSource {
             count(sink, "filtered_out");
             return false;
         }
-        Instant now = clock.instant();
-        if (sink.aggregator().admit(observed, now) == Aggregator.Decision.SEND) {
-            return true;
+        return true;
+    }
+
+    /**
+     * An Event's version, whatever record carries it: the same Event version published twice (a publication not
+     * acknowledged before a leader hand-over, written again by the next leader) is delivered once.
+     */
+    @Override
+    public String deliveryId(Event<?> event) {
+        if (event.data() instanceof KubeEventObserved observed && observed.uid() != null && !observed.uid().isEmpty()
+                && observed.resourceVersion() != null && !observed.resourceVersion().isEmpty()) {
+            return "k8s-event:" + observed.uid() + "@" + observed.resourceVersion();
         }
-        count(sink, "aggregated");
-        sink.aggregator().heldUntil(observed.uid()).ifPresent(until -> schedule(sink, observed.uid(), until, now));
-        return false;
+        return event.id();
+    }
+
+    @Override
+    public Admission admit(Event<?> event, String channel, Function<String, Optional<Held>> held) {
+        EventSink sink = sinks.get(channel);
+        KubeEventObserved observed = (KubeEventObserved) event.data();
+        if (sink.aggregator().window().isZero() || observed.uid() == null || observed.uid().isEmpty()) {
+            return Admission.SEND;
+        }
+        Optional<Aggregator.Pending> pending = held.apply(observed.uid())
+                .filter(h -> h.event().data() instanceof KubeEventObserved)
+                .map(h -> new Aggregator.Pending((KubeEventObserved) h.event().data(), h.due()));
+        return switch (sink.aggregator().admit(observed, clock.instant(), pending)) {
+            case SEND -> Admission.SEND;
+            case COVERED -> new Admission.Covered();
+            case HELD -> {
+                count(sink, "aggregated");
+                yield new Admission.Hold(observed.uid(), sink.aggregator().heldUntil(observed.uid()).orElseThrow());
+            }
+        };
+    }
+
+    @Override
+    public boolean stillHeld(Event<?> event, String channel) {
+        EventSink sink = sinks.get(channel);
+        return sink != null && sink.aggregator().stillHeld((KubeEventObserved) event.data());
+    }
+
+    @Override
+    public void releasing(Event<?> event, String channel) {
+        EventSink sink = sinks.get(channel);
+        if (sink != null) {
+            count(sink, "late_sent");
+            sink.aggregator().sending((KubeEventObserved) event.data(), clock.instant());
+        }
     }
 
     @Override
@@ -81,39 +115,8 @@ public final class EventNotifications implements NotificationSource {
                 events.stream().map(e -> (KubeEventObserved) e.data()).toList(), window);
     }
 
-    /** No repeat is sent after this. */
+    /** Kept for the service's shutdown order; held repeats are sent by the delivery engine, which stops itself. */
     public void stop() {
-        stopped = true;
-    }
-
-    private void schedule(EventSink sink, String uid, Instant until, Instant now) {
-        String key = sink.name() + "|" + uid;
-        if (!scheduled.add(key)) {
-            return;
-        }
-        long delay = Math.max(1, Duration.between(now, until).toMillis());
-        vertx.setTimer(delay, id -> {
-            scheduled.remove(key);
-            if (stopped) {
-                return;
-            }
-            sink.aggregator().due(uid, clock.instant()).ifPresent(held -> sink.send(new Notification.KubeEvents(
-                    List.of("aggregated-" + uid + "-" + held.resourceVersion()), List.of(held), null))
-                    .onComplete(ar -> {
-                        Delivery delivery = ar.succeeded() ? ar.result() : null;
-                        if (delivery instanceof Delivery.Delivered) {
-                            count(sink, "late_sent");
-                            LOG.atInfo().addKeyValue("channel", sink.name()).addKeyValue("uid", uid)
-                                    .log("Sent the latest count ({}) of a repeated event to {}", held.count(),
-                                            sink.name());
-                        } else {
-                            count(sink, "late_failed");
-                            LOG.atWarn().addKeyValue("channel", sink.name()).addKeyValue("uid", uid)
-                                    .log("The latest count ({}) of a repeated event was not taken by {}: {}",
-                                            held.count(), sink.name(), ar.succeeded() ? delivery : ar.cause());
-                        }
-                    }));
-        });
     }
 
     private void count(EventSink sink, String outcome) {

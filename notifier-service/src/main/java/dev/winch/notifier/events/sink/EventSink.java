@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>dingtalk: kube-eventer's message ({@code msgtype} text or markdown), signed when {@code sign=} is given;
  *       DingTalk's {@code errcode} is checked (130101, too fast, is retried).</li>
  *   <li>wechat: the group robot's {@code {"msgtype":"text","text":{"content":...}}}; {@code errcode} checked
- *       (45009 retried).</li>
+ *       (45009 retried). With {@code corp_id} (WeCom's application form), the application's message through
+ *       {@link WeComAppSender} (access token kept and renewed).</li>
  *   <li>slack: an incoming webhook's {@code {"text":...}} (with {@code channel} when given).</li>
  * </ul>
  *
@@ -49,12 +50,14 @@ public final class EventSink implements Channel, AutoCloseable {
     private final AtomicReference<BodyTemplate> template;
     private final Aggregator aggregator;
     private final AnswerCheck check;
+    private final WeComAppSender weComApp;
 
     public EventSink(SinkSpec spec, HttpSender sender, BodyTemplate initial, Aggregator aggregator) {
         this.spec = spec;
         this.sender = sender;
         this.template = new AtomicReference<>(initial);
         this.aggregator = aggregator;
+        this.weComApp = spec.weComApp() == null ? null : new WeComAppSender(spec.weComApp(), sender);
         this.check = switch (spec.kind()) {
             case DINGTALK -> new ErrorCodeCheck(List.of("errcode"), List.of("errmsg"), Set.of(DINGTALK_TOO_FAST),
                     sender.redactor());
@@ -127,6 +130,9 @@ public final class EventSink implements Channel, AutoCloseable {
                     }
                 }
                 case WECHAT -> {
+                    if (weComApp != null) {
+                        return CallerContext.keep(weComApp.send(text(events, false)));
+                    }
                     body = new JsonObject().put("msgtype", "text")
                             .put("text", new JsonObject().put("content", text(events, false))).encode();
                     headers.set("Content-Type", "application/json");

@@ -42,7 +42,9 @@ public final class EventSinks implements AutoCloseable {
         List<EventSink> sinks = new ArrayList<>();
         for (SinkSpec spec : config.sinks()) {
             URI url = URI.create(spec.url());
-            List<String> secrets = Stream.concat(Stream.of(spec.signSecret()), spec.headers().values().stream())
+            List<String> secrets = Stream.concat(Stream.of(spec.signSecret(),
+                            spec.weComApp() == null ? null : spec.weComApp().corpSecret()),
+                            spec.headers().values().stream())
                     .filter(Objects::nonNull).toList();
             HttpSender sender = new HttpSender(HttpSender.client(vertx, HTTP_TIMEOUT, true, null), HTTP_TIMEOUT, clock,
                     Redactor.of(url, secrets));

@@ -31,7 +31,9 @@ public final class SinkFlags {
             "custom_body_configmap_namespace");
     static final Set<String> DINGTALK = Set.of("label", "msg_type", "sign", "cluster_id", "region");
     static final Set<String> WECHAT = Set.of("label");
-    static final Set<String> WECHAT_APP = Set.of("corp_id", "corp_secret", "agent_id", "to_user");
+    static final Set<String> WECHAT_APP = Set.of("corp_id", "corp_secret", "agent_id", "to_user", "to_party", "to_tag");
+    /** Where a WeCom application's requests go unless the flag names another API base before its {@code ?}. */
+    static final String WECOM_API = "https://qyapi.weixin.qq.com";
     static final Set<String> SLACK = Set.of("label", "channel");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -140,6 +142,10 @@ public final class SinkFlags {
                 kept.add(pair);
             }
         }
+        boolean weComApp = kind == SinkSpec.Kind.WECHAT && WECHAT_APP.stream().anyMatch(params::containsKey);
+        if (weComApp && base.isBlank()) {
+            base = WECOM_API; // kube-eventer's form: wechat:?corp_id=...
+        }
         String url = base + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
         URI uri;
         try {
@@ -151,11 +157,7 @@ public final class SinkFlags {
                 || uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("the URL must be http:// or https:// with a host");
         }
-        if (kind == SinkSpec.Kind.WECHAT && WECHAT_APP.stream().anyMatch(params::containsKey)) {
-            throw new IllegalArgumentException("the WeCom application form (corp_id, corp_secret, agent_id, "
-                    + "to_user) is not supported; use the group robot's URL "
-                    + "(wechat:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...)");
-        }
+        SinkSpec.WeComApp app = weComApp ? weComApp(params, url) : null;
         if (kind == SinkSpec.Kind.DINGTALK && (uri.getRawQuery() == null || !uri.getRawQuery().contains("access_token="))) {
             throw new IllegalArgumentException("access_token: a DingTalk robot URL needs its access_token");
         }
@@ -206,7 +208,44 @@ public final class SinkFlags {
         String slackChannel = params.containsKey("channel") ? first(params, "channel", "") : null;
         return new SinkSpec(name, kind, url, method, headers, configMap, filter,
                 params.getOrDefault("label", List.of()), msgType, sign.isEmpty() ? null : sign,
-                first(params, "cluster_id", ""), first(params, "region", ""), slackChannel, rate);
+                first(params, "cluster_id", ""), first(params, "region", ""), slackChannel, rate, app);
+    }
+
+    private static SinkSpec.WeComApp weComApp(Map<String, List<String>> params, String url) {
+        String corpId = first(params, "corp_id", "").strip();
+        String secret = first(params, "corp_secret", "").strip();
+        String agent = first(params, "agent_id", "").strip();
+        if (corpId.isEmpty()) {
+            throw new IllegalArgumentException("corp_id: the WeCom application form needs corp_id, corp_secret and "
+                    + "agent_id");
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("corp_secret: the WeCom application form needs the application's "
+                    + "secret");
+        }
+        int agentId;
+        try {
+            agentId = Integer.parseInt(agent);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("agent_id: the application's AgentId, a number, not '" + agent + "'");
+        }
+        if (url.contains("?")) {
+            throw new IllegalArgumentException("the WeCom application form takes only the API's base before '?' "
+                    + "(default " + WECOM_API + "), not other parameters");
+        }
+        List<String> users = new ArrayList<>();
+        for (String user : first(params, "to_user", "").split(",")) {
+            if (!user.isBlank()) {
+                users.add(user.strip());
+            }
+        }
+        if (users.isEmpty()) {
+            users.add("@all");
+        }
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return new SinkSpec.WeComApp(base, corpId, secret, agentId, users,
+                String.join("|", EventFilter.values(params.getOrDefault("to_party", List.of()))),
+                String.join("|", EventFilter.values(params.getOrDefault("to_tag", List.of()))));
     }
 
     private static EventFilter filter(Map<String, List<String>> params) {

@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param region            DingTalk's markdown {@code region}, or ""
  * @param slackChannel      Slack's {@code channel=}, or null
  * @param messagesPerMinute {@code rate=} (Winch), else the kind's default
+ * @param weComApp          WeCom's application form ({@code wechat:?corp_id=...}), or null for the group robot
  */
 public record SinkSpec(String name, Kind kind, String url, String method, Map<String, String> headers,
         ConfigMapRef bodyConfigMap, EventFilter filter, List<String> labels, String msgType, String signSecret,
-        String clusterId, String region, String slackChannel, int messagesPerMinute) {
+        String clusterId, String region, String slackChannel, int messagesPerMinute, WeComApp weComApp) {
 
     public enum Kind {
         WEBHOOK(600), DINGTALK(20), WECHAT(20), SLACK(60);
@@ -51,6 +52,27 @@ public record SinkSpec(String name, Kind kind, String url, String method, Map<St
         @Override
         public String toString() {
             return namespace + "/" + name;
+        }
+    }
+
+    /**
+     * A WeCom application ({@code wechat:} with {@code corp_id}): its messages go to {@code <apiBase>/cgi-bin/message/send}
+     * with an access token from {@code <apiBase>/cgi-bin/gettoken}.
+     *
+     * @param apiBase  WeCom's API, {@code https://qyapi.weixin.qq.com} unless the flag names another before its {@code ?}
+     * @param toUsers  {@code to_user=} (comma-separated), {@code @all} by default
+     * @param toParty  {@code to_party=} (Winch), department ids, or ""
+     * @param toTag    {@code to_tag=} (Winch), tag ids, or ""
+     */
+    public record WeComApp(String apiBase, String corpId, String corpSecret, int agentId, List<String> toUsers,
+            String toParty, String toTag) {
+        public WeComApp {
+            toUsers = List.copyOf(toUsers);
+        }
+
+        @Override
+        public String toString() {
+            return "WeComApp[" + corpId + ", agent " + agentId + "]";
         }
     }
 

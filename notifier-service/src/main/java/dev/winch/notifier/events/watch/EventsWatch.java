@@ -24,15 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One watch of core/v1 Events (the whole cluster or one namespace) while this replica leads: list, publish what
- * the topic does not have, watch from the list's resourceVersion, publish each new or changed event one after the
- * other (the next only once the broker acknowledged the previous, so the highest resourceVersion on the topic is
- * always a correct resume point). A watch that ends with an error (410 Gone among them) is followed by a relist,
+ * the topic does not have, watch from the list's resourceVersion, publish each new or changed event (in batches:
+ * the next once the broker answered for every event of the previous; each record says up to which resourceVersion
+ * every event was acknowledged when it was sent, the resume point a later leader takes). A watch that ends with an error (410 Gone among them) is followed by a relist,
  * once what is queued is published.
  *
  * <p>Every resourceVersion is compared with the highest one this watch has seen, and what is not above it is
@@ -45,6 +45,13 @@ final class EventsWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsWatch.class);
     private static final long LIST_PAGE = 500;
+    /** Events sent before waiting for the broker's acknowledgements (a watch burst is published in a few round trips). */
+    static final int MAX_BATCH = 256;
+    /**
+     * The header that tells a later leader where it may resume: every event of the watch up to this resourceVersion
+     * was acknowledged when the record was sent (those sent with it, which may not all have made it, are above).
+     */
+    static final String ACKNOWLEDGED_THROUGH = "winch_acknowledged_through";
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -55,7 +62,7 @@ final class EventsWatch {
     private final Context context;
     private final Blocking blocking;
     private final PublishedLedger ledger;
-    private final Function<KubeEventObserved, Future<?>> publish;
+    private final BiFunction<KubeEventObserved, Long, Future<?>> publish;
     private final EventsWatchMetrics metrics;
     private final Deque<KubeEventObserved> queue = new ArrayDeque<>();
     private long lastSeen = -1;
@@ -70,10 +77,12 @@ final class EventsWatch {
     /**
      * @param key       the watch's key in the ledger
      * @param namespace the namespace watched; empty = all
-     * @param publish   publishes one event; completes when the broker acknowledged it
+     * @param publish   publishes one event with the resourceVersion up to which every event of this watch was
+     *                  acknowledged (the {@value #ACKNOWLEDGED_THROUGH} header); completes when the broker
+     *                  acknowledged it
      */
     EventsWatch(String key, Optional<String> namespace, KubernetesClient client, Vertx vertx, Context context,
-            Blocking blocking, PublishedLedger ledger, Function<KubeEventObserved, Future<?>> publish,
+            Blocking blocking, PublishedLedger ledger, BiFunction<KubeEventObserved, Long, Future<?>> publish,
             EventsWatchMetrics metrics) {
         this.key = key;
         this.namespace = namespace;
@@ -298,37 +307,62 @@ final class EventsWatch {
         return true;
     }
 
-    /** Publishes the queue's head, then the next; relists when the queue is empty and a relist is due. */
+    /**
+     * Publishes what is queued, up to {@link #MAX_BATCH} events at once (the producer keeps each key's order), then
+     * the next batch; relists when the queue is empty and a relist is due. An event is marked published only once
+     * the broker acknowledged it; a failed one goes back to the head of the queue, in its order, and is retried
+     * after a back-off (one acknowledged in the same batch is not sent again).
+     */
     private void pump() {
         if (!active || publishing) {
             return;
         }
-        KubeEventObserved next = queue.peek();
-        if (next == null) {
+        if (queue.isEmpty()) {
             if (needsSync && !syncing) {
                 needsSync = false;
                 sync();
             }
             return;
         }
+        List<KubeEventObserved> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(queue.poll());
+        }
+        long through = batch.stream().mapToLong(event -> ResourceVersions.parse(event.resourceVersion()).orElseThrow())
+                .min().orElseThrow() - 1;
+        List<Future<?>> sends = new ArrayList<>(batch.size());
+        batch.forEach(event -> sends.add(publish.apply(event, through)));
         publishing = true;
-        publish.apply(next).onComplete(done -> {
+        Future.join(sends).onComplete(all -> {
             publishing = false;
             if (!active) {
                 return;
             }
-            if (done.succeeded()) {
-                queue.poll();
-                long version = ResourceVersions.parse(next.resourceVersion()).orElseThrow();
-                ledger.published(key, next.uid(), version);
-                metrics.published();
-                pump();
-            } else {
-                LOG.atWarn().addKeyValue("target", next.partitionKey())
-                        .log("Events in {}: publishing event {} (resourceVersion {}) failed, retrying in {} ms: {}",
-                                where(), next.uid(), next.resourceVersion(), backoff.toMillis(), done.cause().toString());
-                retryLater(this::pump);
+            Deque<KubeEventObserved> failed = new ArrayDeque<>();
+            Throwable cause = null;
+            for (int i = 0; i < batch.size(); i++) {
+                KubeEventObserved event = batch.get(i);
+                if (sends.get(i).succeeded()) {
+                    ledger.published(key, event.uid(), ResourceVersions.parse(event.resourceVersion()).orElseThrow());
+                    metrics.published();
+                } else {
+                    failed.add(event);
+                    cause = cause == null ? sends.get(i).cause() : cause;
+                }
             }
+            if (failed.isEmpty()) {
+                pump();
+                return;
+            }
+            KubeEventObserved first = failed.peekFirst();
+            int failures = failed.size();
+            while (!failed.isEmpty()) {
+                queue.addFirst(failed.pollLast());
+            }
+            LOG.atWarn().addKeyValue("target", first.partitionKey())
+                    .log("Events in {}: publishing {} of {} events (first: {}, resourceVersion {}) failed, retrying in "
+                            + "{} ms: {}", where(), failures, batch.size(), first.uid(), first.resourceVersion(), backoff.toMillis(), String.valueOf(cause));
+            retryLater(this::pump);
         });
     }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,11 +239,24 @@ public final class EventsWatcher {
         watches.clear();
     }
 
-    private Future<?> publish(KubeEventObserved event) {
+    private Future<?> publish(KubeEventObserved event, long acknowledgedThrough) {
         if (!leading) {
             return Future.failedFuture(new IllegalStateException("no longer the leader"));
         }
-        return publisher.send(codec.toRecord(config.topic(), Event.create(source, event, clock)));
+        ProducerRecord<String, byte[]> record = codec.toRecord(config.topic(),
+                new Event<>(recordId(event), source, clock.instant(), event));
+        record.headers().add(EventsWatch.ACKNOWLEDGED_THROUGH,
+                Long.toString(acknowledgedThrough).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return publisher.send(record);
+    }
+
+    /**
+     * The record's id, the same for the same Event version (uid and resourceVersion): a publication written twice
+     * (unacknowledged at a leader hand-over, published again by the next leader) is one CloudEvent to its readers.
+     */
+    static String recordId(KubeEventObserved event) {
+        return java.util.UUID.nameUUIDFromBytes(("k8s-event:" + event.uid() + "@" + event.resourceVersion())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /** The namespace of the Event object itself (where it is listed), which the watch of that namespace saw. */

@@ -7,14 +7,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * What the topic already holds, as one leader knows it: per watch, the highest resourceVersion published (the
- * resume point), and the last {@code remember} events published (uid and resourceVersion). Rebuilt from the
+ * What the topic already holds, as one leader knows it: per watch, the resume point (the highest resourceVersion up
+ * to which every event was acknowledged), and the last {@code remember} events published (uid and resourceVersion). Rebuilt from the
  * topic's tail when this replica becomes leader, then kept up to date as it publishes. No I/O: the watch asks it
  * whether an event is new, and tells it what the broker acknowledged.
  *
  * <p>An event is published when its resourceVersion is above its watch's resume point and it is not among the
- * remembered ones. The resume point alone would do for a watch, whose events come in resourceVersion order and
- * are published one after the other; the remembered set catches what a relist shows again.
+ * remembered ones. The remembered set holds what was published above the resume point (events sent together,
+ * not all of which may have made it) and what a relist shows again.
  */
 final class PublishedLedger {
 
@@ -24,7 +24,7 @@ final class PublishedLedger {
     private final long fallback;
 
     /**
-     * @param resumePoints per watch key, the highest resourceVersion found on the topic
+     * @param resumePoints per watch key, the highest resourceVersion up to which the topic holds every event
      * @param published    uid and resourceVersion of the events found, oldest first
      * @param fallback     the resume point of a watch that has none of its own (the lowest resourceVersion found on
      *                     the topic, or -1 if the topic held nothing: a fresh install)
@@ -42,15 +42,26 @@ final class PublishedLedger {
         Set<String> seen = new LinkedHashSet<>();
         long lowest = Long.MAX_VALUE;
         for (Published record : found) {
-            points.merge(record.watchKey(), record.resourceVersion(), Math::max);
+            points.merge(record.watchKey(), record.resumeFrom(), Math::max);
             seen.add(key(record.uid(), record.resourceVersion()));
-            lowest = Math.min(lowest, record.resourceVersion());
+            lowest = Math.min(lowest, record.resumeFrom());
         }
         return new PublishedLedger(points, seen, lowest == Long.MAX_VALUE ? -1 : lowest, remember);
     }
 
-    /** One event found on the topic. */
-    record Published(String watchKey, String uid, long resourceVersion) {
+    /**
+     * One event found on the topic.
+     *
+     * @param resumeFrom the resourceVersion up to which its watch had every event acknowledged when it was sent
+     *                   (events are sent several at a time, so one on the topic does not prove that every older one
+     *                   is); the resume point is the highest of these
+     */
+    record Published(String watchKey, String uid, long resourceVersion, long resumeFrom) {
+
+        /** An event sent when every older one was acknowledged (records written without the header). */
+        Published(String watchKey, String uid, long resourceVersion) {
+            this(watchKey, uid, resourceVersion, resourceVersion);
+        }
     }
 
     /** Whether the topic held nothing at all: the watcher then starts from "now". */

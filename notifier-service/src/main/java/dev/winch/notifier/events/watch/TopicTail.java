@@ -5,6 +5,7 @@ import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.event.KubeEventObserved;
 import dev.winch.common.kafka.KafkaSettings;
 import dev.winch.notifier.events.watch.PublishedLedger.Published;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +98,11 @@ final class TopicTail {
             if (version.isEmpty() || event.uid() == null) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(new Published(watchKey.apply(event), event.uid(), version.getAsLong()));
+            Header through = record.headers().lastHeader(EventsWatch.ACKNOWLEDGED_THROUGH);
+            long resumeFrom = through == null ? version.getAsLong() : Math.min(version.getAsLong(),
+                    ResourceVersions.parse(new String(through.value(), StandardCharsets.US_ASCII)).orElse(-1));
+            return java.util.Optional.of(new Published(watchKey.apply(event), event.uid(), version.getAsLong(),
+                    resumeFrom));
         } catch (EventDecodingException | RuntimeException e) {
             LOG.warn("Skipping a record of {} at {}/{} that is not a Kubernetes event: {}", record.topic(),
                     record.partition(), record.offset(), e.toString());

@@ -31,6 +31,11 @@ class AggregatorTest {
         KubeEventObserved fourth = TestEvents.repeated(first, 4, T0.plusSeconds(70), "103");
         assertThat(aggregator.admit(fourth, T0.plusSeconds(70))).isEqualTo(Aggregator.Decision.HELD);
         assertThat(aggregator.admit(TestEvents.repeated(first, 5, T0.plusSeconds(200), "104"), T0.plusSeconds(200)))
+                .as("a repeat held past its window is replaced by a newer one, not sent before it")
+                .isEqualTo(Aggregator.Decision.HELD);
+        assertThat(aggregator.due(first.uid(), T0.plusSeconds(200))).get()
+                .extracting(KubeEventObserved::count).isEqualTo(5);
+        assertThat(aggregator.admit(TestEvents.repeated(first, 6, T0.plusSeconds(300), "106"), T0.plusSeconds(300)))
                 .as("after the window a repeat goes at once").isEqualTo(Aggregator.Decision.SEND);
     }
 
@@ -51,6 +56,40 @@ class AggregatorTest {
         aggregator.admit(TestEvents.repeated(first, 4, T0.plusSeconds(4), "104"), T0.plusSeconds(6));
         assertThat(aggregator.due(first.uid(), T0.plusSeconds(60))).get()
                 .extracting(KubeEventObserved::count).isEqualTo(5);
+    }
+
+    @Test
+    void aVersionAlreadySeenIsCovered() {
+        assertThat(aggregator.admit(first, T0)).isEqualTo(Aggregator.Decision.SEND);
+        assertThat(aggregator.admit(first, T0.plusSeconds(1))).isEqualTo(Aggregator.Decision.COVERED);
+        KubeEventObserved second = TestEvents.repeated(first, 2, T0.plusSeconds(10), "101");
+        assertThat(aggregator.admit(second, T0.plusSeconds(10))).isEqualTo(Aggregator.Decision.HELD);
+        assertThat(aggregator.admit(second, T0.plusSeconds(11))).isEqualTo(Aggregator.Decision.COVERED);
+    }
+
+    @Test
+    void aRepeatHeldBeforeARestartKeepsItsWindowAndIsReplacedByANewerOne() {
+        KubeEventObserved held = TestEvents.repeated(first, 2, T0.plusSeconds(10), "101");
+        KubeEventObserved newer = TestEvents.repeated(first, 3, T0.plusSeconds(20), "102");
+        Aggregator restarted = new Aggregator(Duration.ofMinutes(1));
+        assertThat(restarted.admit(newer, T0.plusSeconds(20),
+                java.util.Optional.of(new Aggregator.Pending(held, T0.plusSeconds(60)))))
+                .isEqualTo(Aggregator.Decision.HELD);
+        assertThat(restarted.heldUntil(first.uid())).contains(T0.plusSeconds(60));
+        assertThat(restarted.stillHeld(held)).as("replaced").isFalse();
+        assertThat(restarted.stillHeld(newer)).isTrue();
+        restarted.sending(newer, T0.plusSeconds(60));
+        assertThat(restarted.admit(TestEvents.repeated(first, 4, T0.plusSeconds(70), "103"), T0.plusSeconds(70)))
+                .as("a new window from the folded message").isEqualTo(Aggregator.Decision.HELD);
+        assertThat(restarted.heldUntil(first.uid())).contains(T0.plusSeconds(120));
+
+        Aggregator fresh = new Aggregator(Duration.ofMinutes(1));
+        fresh.sending(newer, T0.plusSeconds(60));
+        assertThat(fresh.admit(TestEvents.repeated(first, 4, T0.plusSeconds(61), "103"), T0.plusSeconds(61),
+                java.util.Optional.of(new Aggregator.Pending(newer, T0.plusSeconds(60)))))
+                .as("a repeat while a held one kept in Kafka is being sent starts a hold of its own")
+                .isEqualTo(Aggregator.Decision.HELD);
+        assertThat(fresh.heldUntil(first.uid())).contains(T0.plusSeconds(120));
     }
 
     @Test

@@ -217,13 +217,111 @@ class EventSinksIT {
         assertThat(requests("/flaky")).as("the 503, then the delivery").hasSize(2);
 
         server.answerAlways(400, "{\"error\":\"bad body\"}");
-        String refused = publish(runtime, TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "refused", 1));
+        String refused = publish(runtime, TestEvents.pod(namespace, "web-2", "Warning", "BackOff", "refused", 1));
         await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters(refused)).hasSize(1));
         ConsumerRecord<String, byte[]> dead = deadLetters(refused).get(0);
         assertThat(header(dead, "winch_dlq_channel")).isEqualTo("flaky");
         assertThat(header(dead, "winch_dlq_reason")).startsWith("refused: HTTP 400");
         assertThat(requests("/flaky")).as("a refusal is not retried").hasSize(3);
         assertThat(deadLetters(retried)).isEmpty();
+    }
+
+    @Test
+    void aFoldedCountIsRetriedAfterASinkFailure() throws Exception {
+        ServiceRuntime runtime = start("wechat:" + server.url("/cgi-bin/webhook/send?key=k1") + "&namespaces="
+                + namespace + "&kinds=Pod&sink_name=folds", Duration.ofSeconds(2), null);
+        KubeEventObserved first = TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "Back-off", 1);
+        publish(runtime, first);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests("/cgi-bin")).hasSize(1));
+
+        server.answerNext(503, Map.of("Retry-After", "0"), "busy");
+        publish(runtime, TestEvents.repeated(first, 2, TestEvents.LAST.plusSeconds(10), "101"));
+        publish(runtime, TestEvents.repeated(first, 3, TestEvents.LAST.plusSeconds(20), "102"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.registry().counter("winch_notifications_total",
+                "channel", "folds", "outcome", "delivered").count()).isEqualTo(2));
+        assertThat(requests("/cgi-bin")).as("the first, the folded count refused with 503, then taken").hasSize(3);
+        assertThat(text(requests("/cgi-bin").get(1))).endsWith("\nCount:3");
+        assertThat(text(requests("/cgi-bin").get(2))).endsWith("\nCount:3");
+        assertThat(runtime.registry().counter("winch_notification_retries_total", "channel", "folds").count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFoldedCountThatIsNeverTakenIsDeadLettered() throws Exception {
+        ServiceRuntime runtime = start("wechat:" + server.url("/cgi-bin/webhook/send?key=k1") + "&namespaces="
+                + namespace + "&kinds=Pod&sink_name=folds-dead", Duration.ofSeconds(2), null);
+        KubeEventObserved first = TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "Back-off", 1);
+        publish(runtime, first);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests("/cgi-bin")).hasSize(1));
+
+        server.answerAlways(503, "down");
+        publish(runtime, TestEvents.repeated(first, 2, TestEvents.LAST.plusSeconds(10), "101"));
+        String held = publish(runtime, TestEvents.repeated(first, 3, TestEvents.LAST.plusSeconds(20), "102"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters(held)).hasSize(1));
+        ConsumerRecord<String, byte[]> dead = deadLetters(held).get(0);
+        assertThat(header(dead, "winch_dlq_channel")).isEqualTo("folds-dead");
+        assertThat(header(dead, "winch_dlq_reason")).startsWith("gave up after 3 attempt(s)");
+        assertThat(requests("/cgi-bin")).as("the first, then three attempts at the folded count").hasSize(4);
+        assertThat(runtime.registry().counter("winch_notifications_total", "channel", "folds-dead", "outcome",
+                "dead_lettered").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartInsideTheWindowStillDeliversTheFoldedCountOnce() throws Exception {
+        String sink = "wechat:" + server.url("/cgi-bin/webhook/send?key=k1") + "&namespaces=" + namespace
+                + "&kinds=Pod&sink_name=folds-restart";
+        ServiceRuntime before = start(sink, Duration.ofSeconds(6), null);
+        KubeEventObserved first = TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "Back-off", 1);
+        publish(before, first);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests("/cgi-bin")).hasSize(1));
+        publish(before, TestEvents.repeated(first, 2, TestEvents.LAST.plusSeconds(10), "101"));
+        publish(before, TestEvents.repeated(first, 3, TestEvents.LAST.plusSeconds(20), "102"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(before.registry().counter("winch_event_sink_events_total",
+                "sink", "folds-restart", "outcome", "aggregated").count()).isEqualTo(2));
+        services.remove(services.size() - 1).close().await(30, TimeUnit.SECONDS);
+        assertThat(requests("/cgi-bin")).as("stopped inside the window").hasSize(1);
+
+        ServiceRuntime after = start(sink, Duration.ofSeconds(6), null);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests("/cgi-bin")).hasSize(2));
+        assertThat(text(requests("/cgi-bin").get(1))).endsWith("\nCount:3");
+        await().during(Duration.ofSeconds(2)).atMost(WAIT)
+                .untilAsserted(() -> assertThat(requests("/cgi-bin")).as("sent once").hasSize(2));
+        assertThat(after.registry().counter("winch_notifications_total", "channel", "folds-restart", "outcome",
+                "delivered").count()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameEventVersionWrittenTwiceIsDeliveredOnce() throws Exception {
+        ServiceRuntime runtime = start("webhook:" + server.url("/twice") + "?namespaces=" + namespace
+                + "&kinds=Pod&method=POST&sink_name=twice", Duration.ZERO, null);
+        KubeEventObserved event = TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "once", 1);
+        publish(runtime, event);
+        publish(runtime, event);
+        publish(runtime, TestEvents.pod(namespace, "web-2", "Warning", "BackOff", "after", 1));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(requests("/twice")).hasSize(2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.registry().counter("winch_notifications_total",
+                "channel", "twice", "outcome", "duplicate").count()).isEqualTo(1));
+        List<String> messages = new ArrayList<>();
+        for (RecordingServer.Request request : requests("/twice")) {
+            messages.add(JSON.readTree(request.body().toString()).get("EventMessage").asText());
+        }
+        assertThat(messages).containsExactlyInAnyOrder("once", "after");
+    }
+
+    @Test
+    void theSameEventVersionWrittenTwiceInsideAnAggregationWindowIsNotFoldedIntoAnotherMessage() throws Exception {
+        ServiceRuntime runtime = start("wechat:" + server.url("/cgi-bin/webhook/send?key=k1") + "&namespaces="
+                + namespace + "&kinds=Pod&sink_name=twice-folded", Duration.ofSeconds(1), null);
+        KubeEventObserved event = TestEvents.pod(namespace, "web-1", "Warning", "BackOff", "Back-off", 1);
+        publish(runtime, event);
+        publish(runtime, event);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runtime.registry().counter("winch_notifications_total",
+                "channel", "twice-folded", "outcome", "duplicate").count()).isEqualTo(1));
+        await().during(Duration.ofSeconds(2)).atMost(WAIT)
+                .untilAsserted(() -> assertThat(requests("/cgi-bin")).hasSize(1));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -252,6 +350,10 @@ class EventSinksIT {
     private static String header(ConsumerRecord<String, byte[]> record, String key) {
         var header = record.headers().lastHeader(key);
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String text(RecordingServer.Request request) throws Exception {
+        return JSON.readTree(request.body().toString()).at("/text/content").asText();
     }
 
     private List<RecordingServer.Request> requests(String pathPrefix) {

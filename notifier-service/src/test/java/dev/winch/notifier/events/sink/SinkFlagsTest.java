@@ -32,6 +32,27 @@ class SinkFlagsTest {
             "Node node-1 status is now: NodeReady");
 
     @Test
+    void readsKubeEventersWeComApplicationForm() {
+        SinkSpec sink = one("--sink=wechat:?corp_id=a5c19f3e02feba7bd5dfc22bfb&corp_secret=a212359acfe86fd80eb1591870"
+                + "&agent_id=1000012&to_user=zhangshan,xiaowang&level=Normal&label=cluster-a");
+        assertThat(sink.kind()).isEqualTo(SinkSpec.Kind.WECHAT);
+        assertThat(sink.weComApp()).isEqualTo(new SinkSpec.WeComApp("https://qyapi.weixin.qq.com",
+                "a5c19f3e02feba7bd5dfc22bfb", "a212359acfe86fd80eb1591870", 1000012, List.of("zhangshan", "xiaowang"),
+                "", ""));
+        assertThat(sink.labels()).containsExactly("cluster-a");
+        assertThat(sink.filter().accepts(DEMO_NORMAL)).isTrue();
+        assertThat(sink.toString()).doesNotContain("a212359acfe86fd80eb1591870");
+
+        SinkSpec everyone = one("wechat:http://127.0.0.1:8099/?corp_id=c&corp_secret=s&agent_id=7&to_user="
+                + "&to_party=2,3");
+        assertThat(everyone.weComApp().apiBase()).isEqualTo("http://127.0.0.1:8099");
+        assertThat(everyone.weComApp().toUsers()).containsExactly("@all");
+        assertThat(everyone.weComApp().toParty()).isEqualTo("2|3");
+        assertThat(one("wechat:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k").weComApp())
+                .as("the group robot").isNull();
+    }
+
+    @Test
     void readsSeed003sDingTalkWebhookFlagUnchanged() {
         SinkSpec sink = one("--sink=webhook:https://oapi.dingtalk.com/robot/send?access_token=token&level=Normal"
                 + "&kinds=Pod&header=Content-Type=application/json&custom_body_configmap=custom-body"
@@ -178,8 +199,12 @@ class SinkFlagsTest {
                 .hasMessageContaining("access_token");
         assertThatThrownBy(() -> one("dingtalk:https://oapi.dingtalk.com/robot/send?access_token=a&msg_type=card"))
                 .hasMessageContaining("msg_type:");
-        assertThatThrownBy(() -> one("wechat:https://qyapi.weixin.qq.com?corp_id=c&corp_secret=s&agent_id=1"))
-                .hasMessageContaining("application form");
+        assertThatThrownBy(() -> one("wechat:?corp_secret=s&agent_id=1")).hasMessageContaining("corp_id:");
+        assertThatThrownBy(() -> one("wechat:?corp_id=c&agent_id=1")).hasMessageContaining("corp_secret:");
+        assertThatThrownBy(() -> one("wechat:?corp_id=c&corp_secret=s&agent_id=abc"))
+                .hasMessageContaining("agent_id: the application's AgentId, a number, not 'abc'");
+        assertThatThrownBy(() -> one("wechat:https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=t"
+                + "&corp_id=c&corp_secret=s&agent_id=1")).hasMessageContaining("only the API's base");
         assertThatThrownBy(() -> one("webhook:https://e.com/h&level=Normal"))
                 .hasMessageContaining("level: the sink's parameters follow a '?'");
         assertThatThrownBy(() -> one("webhook:https://e.com/h?rate=0")).hasMessageContaining("rate:");

@@ -30,6 +30,19 @@ class PublishedLedgerTest {
     }
 
     @Test
+    void eventsSentTogetherResumeBelowTheOldestOfThemSoOneThatDidNotMakeItIsSentAgain() {
+        // u1@11, u2@12 and u3@13 were sent at once with everything up to 10 acknowledged; u2 never made it.
+        PublishedLedger ledger = PublishedLedger.of(List.of(
+                new Published("demo", "u1", 11, 10), new Published("demo", "u3", 13, 10)), 100);
+
+        assertThat(ledger.resumePoint("demo")).hasValue(10);
+        assertThat(ledger.isNew("demo", "u2", 12)).as("lost with the old leader").isTrue();
+        assertThat(ledger.isNew("demo", "u1", 11)).as("on the topic").isFalse();
+        assertThat(ledger.isNew("demo", "u3", 13)).as("on the topic").isFalse();
+        assertThat(ledger.isNew("demo", "u0", 10)).as("acknowledged before they were sent").isFalse();
+    }
+
+    @Test
     void aWatchWithNothingOnTheTopicResumesFromTheOldestRecordRead() {
         PublishedLedger ledger = PublishedLedger.of(List.of(
                 new Published("demo", "u1", 10), new Published("demo", "u2", 14)), 100);
