@@ -30,9 +30,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Gateway throughput from the moment it starts: {@code java -jar bench/target/winch-bench.jar --from-start [options]}.
  *
- * <p>Starts the in-JVM broker, then the gateway jar as a process of its own, as docker-compose runs it
- * ({@code java [jvm options] -jar gateway.jar}, configured by environment variables), and at the same moment the
- * {@link LoadGenerator} in a child JVM, whose connections retry until the gateway listens. The generator counts the
+ * <p>Starts the in-JVM broker and the {@link LoadGenerator} in a child JVM, which first warms itself up against a
+ * {@link BareServer} ({@code --client-prewarm}); then the gateway jar as a process of its own, as docker-compose
+ * runs it ({@code java [jvm options] -jar gateway.jar}, configured by environment variables), and at that moment
+ * the generator's load, whose connections retry until the gateway listens. The generator counts the
  * 2xx answers per second since the gateway process was started; the report shows each second of the first
  * {@code --seconds}, the warm rate (the mean of the {@code --warm-seconds} that follow) and how long the gateway took
  * to reach 90 % of it. Also when the gateway reported ready, and the machine's load average, since a figure taken on
@@ -50,11 +51,13 @@ final class FromStartBenchmark {
               --gateway-jar PATH   the gateway jar, its lib/ beside it (default gateway/target/gateway.jar)
               --gateway-jvm-opts S JVM options of the gateway (default "-XX:MaxRAMPercentage=75", as the image)
               --gateway-env LIST   extra environment of the gateway, K=V,K=V (e.g. WINCH_GATEWAY_WARMUP=0)
+              --client-prewarm S   seconds the load generator runs against a bare server before the gateway
+                                   starts, so its own JIT warm-up is not measured as the gateway's (default 15; 0: off)
               --label TEXT         a name for this run in the report
             """;
 
     record Options(int seconds, int warmSeconds, int connections, int clientThreads, int bodyBytes, Path gatewayJar,
-            List<String> gatewayJvmOptions, Map<String, String> gatewayEnv, String label) {
+            List<String> gatewayJvmOptions, Map<String, String> gatewayEnv, String label, int clientPrewarm) {
 
         static Options fromArgs(String[] args) {
             Map<String, String> named = new LinkedHashMap<>();
@@ -68,7 +71,8 @@ final class FromStartBenchmark {
                 named.put(args[i], args[++i]);
             }
             List<String> known = List.of("--seconds", "--warm-seconds", "--connections", "--client-threads",
-                    "--body-bytes", "--gateway-jar", "--gateway-jvm-opts", "--gateway-env", "--label");
+                    "--body-bytes", "--gateway-jar", "--gateway-jvm-opts", "--gateway-env", "--label",
+                    "--client-prewarm");
             named.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown option " + k);
             });
@@ -91,7 +95,8 @@ final class FromStartBenchmark {
                     integer(named, "--connections", 50, 1, 10_000), integer(named, "--client-threads", 2, 1, 64),
                     integer(named, "--body-bytes", 1024, DockerHubPush.MIN_BYTES, 1024 * 1024), jar,
                     jvm.isBlank() ? List.of() : Arrays.asList(jvm.trim().split("\\s+")), Map.copyOf(env),
-                    named.getOrDefault("--label", jvm + (env.isEmpty() ? "" : " " + rawEnv)));
+                    named.getOrDefault("--label", jvm + (env.isEmpty() ? "" : " " + rawEnv)),
+                    integer(named, "--client-prewarm", 15, 0, 600));
         }
 
         private static int integer(Map<String, String> named, String name, int fallback, int min, int max) {
@@ -154,19 +159,34 @@ final class FromStartBenchmark {
             for (String topic : Topics.EVENT_TOPICS) {
                 kafka.createTopic(topic, 3);
             }
+            kafka.createTopic(GatewayBenchmark.BARE_TOPIC, 3);
             String token = Tokens.generate();
             int httpPort = freePort();
             int managementPort = freePort();
             Map<TopicPartition, Long> before = audit.endOffsets(Topics.IMAGE_PUSHED);
 
+            BareServer bare = options.clientPrewarm() == 0 ? null : BareServer.start(kafka.bootstrapServers(),
+                    GatewayBenchmark.BARE_TOPIC, BenchOptions.BareProducer.WINCH).await(30, TimeUnit.SECONDS);
+            Process load = startLoad(httpPort, token, bare == null ? 0 : bare.port());
+            BufferedReader loadOut = new BufferedReader(new InputStreamReader(load.getInputStream(),
+                    StandardCharsets.UTF_8));
+            if (bare != null) {
+                progress.println("[from-start] load generator warming up against the bare server for "
+                        + options.clientPrewarm() + " s");
+                awaitLine(loadOut, "PREWARMED");
+                bare.close(30);
+            }
             long origin = System.currentTimeMillis();
             Process gateway = startGateway(kafka.bootstrapServers(), token, httpPort, managementPort);
-            Process load = startLoad(httpPort, token, origin);
+            if (bare != null) {
+                load.getOutputStream().write(("GO " + origin + "\n").getBytes(StandardCharsets.UTF_8));
+                load.getOutputStream().flush();
+            }
             long readyMillis = -1;
             JsonObject result = null;
             try {
                 readyMillis = awaitReady(managementPort, origin, gateway);
-                result = readResult(load);
+                result = readResult(load, loadOut);
             } finally {
                 gateway.destroy();
                 if (!gateway.waitFor(60, TimeUnit.SECONDS)) {
@@ -217,11 +237,13 @@ final class FromStartBenchmark {
         return builder.start();
     }
 
-    private Process startLoad(int port, String token, long origin) throws IOException {
+    /** Started before the gateway: with a pre-warm, it waits for "GO origin" on stdin; else it starts at once. */
+    private Process startLoad(int port, String token, int prewarmPort) throws IOException {
         int total = options.seconds() + options.warmSeconds();
         LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", port,
                 "/hooks/" + GatewayBenchmark.RECEIVER + "?token=" + token, options.connections(),
-                options.clientThreads(), 0, total, options.bodyBytes(), null, origin);
+                options.clientThreads(), 0, total, options.bodyBytes(), null, System.currentTimeMillis(),
+                prewarmPort, options.clientPrewarm());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"));
@@ -260,10 +282,19 @@ final class FromStartBenchmark {
         return -1;
     }
 
-    private JsonObject readResult(Process load) throws Exception {
+    private static void awaitLine(BufferedReader out, String expected) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.equals(expected)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the load generator ended before " + expected);
+    }
+
+    private JsonObject readResult(Process load, BufferedReader loadOut) throws Exception {
         JsonObject result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(load.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out = loadOut) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("RESULT ")) {
@@ -305,7 +336,9 @@ final class FromStartBenchmark {
                 .append(options.gatewayJar().getFileName()).append("`, extra environment ")
                 .append(options.gatewayEnv()).append('\n');
         md.append("- Load: ").append(options.connections()).append(" connections, ").append(options.bodyBytes())
-                .append("-byte Docker Hub pushes, started with the gateway process\n");
+                .append("-byte Docker Hub pushes, started with the gateway process")
+                .append(options.clientPrewarm() > 0 ? ", the client warmed up for " + options.clientPrewarm()
+                        + " s against a bare server first" : ", the client as cold as the gateway").append('\n');
         md.append("- Ready (/health/ready 200) after: ")
                 .append(readyMillis < 0 ? "not within the window" : String.format(Locale.ROOT, "%.1f s",
                         readyMillis / 1000.0)).append('\n');

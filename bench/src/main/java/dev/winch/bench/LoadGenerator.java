@@ -52,12 +52,13 @@ public final class LoadGenerator {
 
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-            int durationSeconds, int bodyBytes, Path idsOut, long originMillis) {
+            int durationSeconds, int bodyBytes, Path idsOut, long originMillis, int prewarmPort,
+            int prewarmSeconds) {
 
-        /** As before {@code originMillis} existed: no per-second counts. */
+        /** As before per-second counts and the pre-warm existed. */
         Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
                 int durationSeconds, int bodyBytes, Path idsOut) {
-            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, idsOut, 0);
+            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, idsOut, 0, 0, 0);
         }
 
         /** In {@code path}, this stands for the repository a connection pushes. */
@@ -75,6 +76,10 @@ public final class LoadGenerator {
             if (originMillis > 0) {
                 args.addAll(List.of("--origin-ms", String.valueOf(originMillis)));
             }
+            if (prewarmPort > 0) {
+                args.addAll(List.of("--prewarm-port", String.valueOf(prewarmPort), "--prewarm-seconds",
+                        String.valueOf(prewarmSeconds)));
+            }
             return args;
         }
 
@@ -88,7 +93,9 @@ public final class LoadGenerator {
                     Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
                     Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
                     named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null,
-                    Long.parseLong(named.getOrDefault("--origin-ms", "0")));
+                    Long.parseLong(named.getOrDefault("--origin-ms", "0")),
+                    Integer.parseInt(named.getOrDefault("--prewarm-port", "0")),
+                    Integer.parseInt(named.getOrDefault("--prewarm-seconds", "0")));
         }
     }
 
@@ -98,6 +105,16 @@ public final class LoadGenerator {
         BenchLogging.configure(BenchOptions.GatewayLog.OFF, null);
         PrintStream out = System.out;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.threads()));
+        long origin = settings.originMillis();
+        if (settings.prewarmPort() > 0) {
+            prewarm(vertx, settings);
+            out.println("PREWARMED");
+            out.flush();
+            // The parent starts the server under test now, and says when: the origin of the per-second counts.
+            String go = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    .readLine();
+            origin = Long.parseLong(go.substring("GO ".length()).trim());
+        }
         long start = System.nanoTime();
         Clock clock = new Clock(start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds()),
                 start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds() + settings.durationSeconds()));
@@ -108,7 +125,7 @@ public final class LoadGenerator {
             for (int c = t; c < settings.connections(); c += settings.threads()) {
                 mine.add(c);
             }
-            loops.add(new Loop(settings, clock, mine, new Stats(settings.originMillis())));
+            loops.add(new Loop(settings, clock, mine, new Stats(origin)));
         }
         for (Loop loop : loops) {
             vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
@@ -137,6 +154,32 @@ public final class LoadGenerator {
         out.flush();
         vertx.close().await(10, TimeUnit.SECONDS);
         System.exit(0);
+    }
+
+    /**
+     * The same load against a bare server for {@code prewarmSeconds}, answers discarded: so that when the server
+     * under test starts, the client's own request path is compiled and what ramps up is the server alone.
+     */
+    private static void prewarm(Vertx vertx, Settings settings) throws Exception {
+        Settings bare = new Settings(settings.host(), settings.prewarmPort(), "/ingest?key=" + Settings.REPO,
+                settings.connections(), settings.threads(), 0, settings.prewarmSeconds(), settings.bodyBytes(), null,
+                0, 0, 0);
+        long start = System.nanoTime();
+        Clock clock = new Clock(start, start + TimeUnit.SECONDS.toNanos(settings.prewarmSeconds()));
+        List<Loop> loops = new ArrayList<>();
+        for (int t = 0; t < bare.threads(); t++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int c = t; c < bare.connections(); c += bare.threads()) {
+                mine.add(c);
+            }
+            loops.add(new Loop(bare, clock, mine, new Stats(0)));
+        }
+        for (Loop loop : loops) {
+            vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
+        }
+        for (Loop loop : loops) {
+            loop.drained.future().await(settings.prewarmSeconds() + DRAIN_TIMEOUT_MS / 1000, TimeUnit.SECONDS);
+        }
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

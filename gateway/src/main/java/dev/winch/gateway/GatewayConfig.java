@@ -46,7 +46,7 @@ public record GatewayConfig(
 
     /** More instances than this buy nothing but event-loop contexts: the machine has not that many cores. */
     public static final int MAX_INSTANCES = 64;
-    public static final int DEFAULT_WARMUP_REQUESTS = 20_000;
+    public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
 
     public static GatewayConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);
