@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param instances         {@code WINCH_GATEWAY_INSTANCES}: HTTP server instances, each on its own event loop, sharing
  *                          the port; by default one per available processor
  * @param warmupRequests    {@code WINCH_GATEWAY_WARMUP}: synthetic requests sent through the request path before the
- *                          gateway listens, so it starts at full speed; 0 turns the warm-up off
+ *                          gateway listens; 0, the default, sends none (measured on two cores, a warm-up delayed
+ *                          readiness by more than it shortened the ramp after it: docs/benchmarks.md)
  */
 public record GatewayConfig(
         RuntimeConfig runtime,
@@ -46,7 +47,7 @@ public record GatewayConfig(
 
     /** More instances than this buy nothing but event-loop contexts: the machine has not that many cores. */
     public static final int MAX_INSTANCES = 64;
-    public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
+    public static final int DEFAULT_WARMUP_REQUESTS = 0;
 
     public static GatewayConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);

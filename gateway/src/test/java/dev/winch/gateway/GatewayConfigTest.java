@@ -19,19 +19,19 @@ class GatewayConfigTest {
     }
 
     @Test
-    void byDefaultOneHttpServerInstancePerAvailableProcessorAndAWarmUp() {
+    void byDefaultOneHttpServerInstancePerAvailableProcessorAndNoWarmUp() {
         GatewayConfig config = config();
 
         assertThat(config.instances()).isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
-        assertThat(config.warmupRequests()).isEqualTo(GatewayConfig.DEFAULT_WARMUP_REQUESTS).isPositive();
+        assertThat(config.warmupRequests()).isZero();
     }
 
     @Test
     void instancesAndWarmUpAreTakenAsGiven() {
-        GatewayConfig config = config("WINCH_GATEWAY_INSTANCES", "64", "WINCH_GATEWAY_WARMUP", "0");
+        GatewayConfig config = config("WINCH_GATEWAY_INSTANCES", "64", "WINCH_GATEWAY_WARMUP", "5000");
 
         assertThat(config.instances()).isEqualTo(64);
-        assertThat(config.warmupRequests()).isZero();
+        assertThat(config.warmupRequests()).isEqualTo(5000);
         assertThat(config("WINCH_GATEWAY_INSTANCES", "1").instances()).isEqualTo(1);
     }
 

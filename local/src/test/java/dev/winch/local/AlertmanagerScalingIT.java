@@ -72,7 +72,7 @@ class AlertmanagerScalingIT {
         String group = KafkaBrokerExtension.uniqueName("alerts");
         GatewayConfig gatewayConfig = GatewayConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "WINCH_MANAGEMENT_PORT", "0",
-                "WINCH_HTTP_PORT", "0", "WINCH_RECEIVERS_FILE", receivers.toString(), "WINCH_GATEWAY_WARMUP", "0"));
+                "WINCH_HTTP_PORT", "0", "WINCH_RECEIVERS_FILE", receivers.toString()));
         gatewayPort = new GatewayService(runtime(gatewayConfig.runtime()), gatewayConfig).start()
                 .await(30, TimeUnit.SECONDS);
         ScalerConfig scalerConfig = ScalerConfig.fromEnv(Map.of(

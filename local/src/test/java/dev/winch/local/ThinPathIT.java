@@ -81,7 +81,7 @@ class ThinPathIT {
 
         GatewayConfig gatewayConfig = GatewayConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WINCH_MANAGEMENT_PORT", "0", "WINCH_HTTP_PORT", "0",
-                "WINCH_RECEIVERS_FILE", receivers.toString(), "WINCH_GATEWAY_WARMUP", "0"));
+                "WINCH_RECEIVERS_FILE", receivers.toString()));
         ServiceRuntime gateway = runtime(gatewayConfig.runtime());
         gatewayPort = new GatewayService(gateway, gatewayConfig).start().await(30, TimeUnit.SECONDS);
 

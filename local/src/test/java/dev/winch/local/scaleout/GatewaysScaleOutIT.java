@@ -70,8 +70,7 @@ class GatewaysScaleOutIT {
                     "WINCH_MANAGEMENT_PORT", "0",
                     "WINCH_HTTP_PORT", "0",
                     "WINCH_HTTP_HOST", "127.0.0.1",
-                    "WINCH_ADMIN_TOKEN", ADMIN_TOKEN,
-                    "WINCH_GATEWAY_WARMUP", "0"));
+                    "WINCH_ADMIN_TOKEN", ADMIN_TOKEN));
             ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
             gateways.add(runtime);
             ports.add(new GatewayService(runtime, config).start().await(30, TimeUnit.SECONDS));
