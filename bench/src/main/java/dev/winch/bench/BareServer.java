@@ -53,12 +53,44 @@ final class BareServer {
         }
     }
 
+    /**
+     * The bare server as a process of its own ({@code --deploy process}): {@code --bootstrap HOST:PORT --topic T
+     * --producer winch|vertx --port N}. Serves until its standard input closes or it is sent SIGTERM.
+     */
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> named = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            named.put(args[i], args[i + 1]);
+        }
+        BenchLogging.configure(BenchOptions.GatewayLog.OFF, null);
+        BareServer bare = start(named.get("--bootstrap"), named.get("--topic"),
+                BareProducer.valueOf(named.get("--producer").toUpperCase(java.util.Locale.ROOT)),
+                Integer.parseInt(named.get("--port"))).await(60, TimeUnit.SECONDS);
+        System.out.println("LISTENING " + bare.port());
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                bare.close(30);
+            } catch (Exception e) {
+                System.err.println("[bare] did not close cleanly: " + e);
+            }
+        }));
+        while (System.in.read() >= 0) {
+            // The parent holds our stdin open while it wants us.
+        }
+        System.exit(0);
+    }
+
     /** Starts on a free port of 127.0.0.1; completes with the server. */
     static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer) {
+        return start(bootstrapServers, topic, producer, 0);
+    }
+
+    private static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer, int port) {
         BareServer bare = new BareServer(Vertx.vertx(), bootstrapServers, topic, producer);
         return bare.vertx.createHttpServer()
                 .requestHandler(bare::handle)
-                .listen(0, "127.0.0.1")
+                .listen(port, "127.0.0.1")
                 .map(server -> {
                     bare.server = server;
                     return bare;

@@ -15,20 +15,25 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Gateway throughput and latency against a real broker, next to the limit of this machine: one in-JVM KRaft
- * broker, the real gateway (GatewayService on a ServiceRuntime, as GatewayMain runs it) and a {@link BareServer},
- * loaded alternately (bare, gateway, bare, gateway...) by a {@link LoadGenerator} in a child JVM. After each phase
- * the topic is audited: every 2xx answer must be a stored record. Progress goes to stderr, the markdown report to
- * stdout. Exit status 3 when an acknowledged request is missing from its topic.
+ * Gateway throughput and latency against a real broker, next to the limit of this machine and next to
+ * adnanh/webhook: one in-JVM KRaft broker; the real gateway (by default its jar in a process of its own, as
+ * docker-compose runs it, its log on stdout redirected to a file), a {@link BareServer} and adnanh/webhook, loaded
+ * alternately (bare, gateway, webhook, bare...) by a {@link LoadGenerator} in a child JVM, for each key spread.
+ * After each phase the topic is audited: every 2xx answer must be a stored record. Progress goes to stderr, the
+ * markdown report to stdout. Exit status 3 when an acknowledged request is missing from its topic.
  */
 public final class GatewayBenchmark {
 
@@ -65,7 +70,9 @@ public final class GatewayBenchmark {
             return;
         }
         Path work = Files.createTempDirectory("winch-bench-");
-        BenchLogging.configure(options.gatewayLog(), work.resolve("gateway.log"));
+        // A gateway process logs on its own; this JVM then only reports warnings (the broker's among them).
+        BenchLogging.configure(options.deploy() == BenchOptions.Deploy.PROCESS ? BenchOptions.GatewayLog.OFF
+                : options.gatewayLog(), work.resolve("gateway.log"));
         int status = 1;
         try {
             status = new GatewayBenchmark(options, work).run();
@@ -83,32 +90,54 @@ public final class GatewayBenchmark {
     private int run() throws Exception {
         Report.Machine machine = Report.Machine.describe();
         progress.println("[bench] " + machine.summary());
+        List<Server> servers = new ArrayList<>(options.servers());
+        String skipped = null;
+        if (servers.contains(Server.WEBHOOK) && !Files.isExecutable(options.webhookBinary())) {
+            skipped = "adnanh/webhook is not installed (no executable " + options.webhookBinary() + "; Debian package "
+                    + "`webhook`, or --webhook-bin PATH): the comparison with it is skipped";
+            progress.println("[bench] " + skipped);
+            servers.remove(Server.WEBHOOK);
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no server left to measure");
+        }
+        if (options.deploy() == BenchOptions.Deploy.PROCESS && servers.contains(Server.GATEWAY)
+                && !Files.isRegularFile(options.gatewayJar())) {
+            throw new IllegalStateException("no gateway jar at " + options.gatewayJar().toAbsolutePath()
+                    + ": build it (mvn -pl bench -am -DskipTests package) or pass --gateway-jar");
+        }
         progress.println("[bench] starting the Kafka broker");
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
                 TopicAudit audit = new TopicAudit(kafka.bootstrapServers())) {
             createTopics(kafka);
             String token = Tokens.generate();
-            GatewayConfig gatewayConfig = gatewayConfig(kafka.bootstrapServers(), token);
-            ServiceRuntime gatewayRuntime = ServiceRuntime.create(gatewayConfig.runtime());
-            int gatewayPort = startGateway(gatewayRuntime, gatewayConfig);
-            BareServer bare = BareServer.start(kafka.bootstrapServers(), BARE_TOPIC, options.bareProducer()).await(30, TimeUnit.SECONDS);
-            progress.println("[bench] gateway on port " + gatewayPort + ", bare server on port " + bare.port());
-
+            Map<Server, Target> targets = new EnumMap<>(Server.class);
             List<Phase> phases = new ArrayList<>();
+            long gatewayLogBytes = -1;
             try {
+                for (Server server : servers) {
+                    Target target = start(server, kafka.bootstrapServers(), token);
+                    targets.put(server, target);
+                    progress.println("[bench] " + server.label() + " on port " + target.port()
+                            + (target.child() != null ? " (process " + target.child().pid() + ")" : " (in this JVM)"));
+                }
                 for (int round = 1; round <= options.rounds(); round++) {
-                    for (Server server : options.servers()) {
-                        int port = server == Server.GATEWAY ? gatewayPort : bare.port();
-                        String path = server == Server.GATEWAY ? "/hooks/" + RECEIVER + "?token=" + token
-                                : "/ingest?key=" + LoadGenerator.Settings.REPO;
-                        phases.add(runPhase(round, server, port, path, audit));
+                    for (BenchOptions.KeySpread spread : options.keySpreads()) {
+                        for (Server server : servers) {
+                            phases.add(runPhase(round, server, spread, targets.get(server), audit));
+                        }
                     }
                 }
             } finally {
-                bare.close(30);
-                closeGateway(gatewayRuntime);
+                for (Target target : targets.values()) {
+                    target.close().run();
+                }
+                Target gateway = targets.get(Server.GATEWAY);
+                if (gateway != null && gateway.child() != null && Files.exists(gateway.child().output())) {
+                    gatewayLogBytes = Files.size(gateway.child().output());
+                }
             }
-            Report report = new Report(options, machine, phases);
+            Report report = new Report(options, machine, phases, skipped, gatewayLogBytes);
             System.out.print(report.markdown());
             System.out.flush();
             if (options.gatewayLog() == BenchOptions.GatewayLog.FILE) {
@@ -116,6 +145,130 @@ public final class GatewayBenchmark {
             }
             return report.anyLost() ? 3 : 0;
         }
+    }
+
+    /**
+     * A server under load: where to send the pushes ({@code {repo}} in the path stands for the pushed repository),
+     * the topic it writes (null: none), its producer's client id when it is in this JVM (else null), its process
+     * (null: in this JVM), and how to stop it.
+     */
+    private record Target(int port, String path, String topic, String producerClientId, ChildServer child,
+            Runnable close) {
+    }
+
+    private Target start(Server server, String bootstrap, String token) throws Exception {
+        boolean processes = options.deploy() == BenchOptions.Deploy.PROCESS;
+        String hookPath = "/hooks/" + RECEIVER + "?token=" + token;
+        switch (server) {
+            case GATEWAY -> {
+                if (processes) {
+                    ChildServer child = startGatewayProcess(bootstrap, token);
+                    return new Target(child.port(), hookPath, Topics.IMAGE_PUSHED, null, child,
+                            () -> child.close(progress));
+                }
+                GatewayConfig gatewayConfig = gatewayConfig(bootstrap, token);
+                ServiceRuntime gatewayRuntime = ServiceRuntime.create(gatewayConfig.runtime());
+                int port = startGateway(gatewayRuntime, gatewayConfig);
+                return new Target(port, hookPath, Topics.IMAGE_PUSHED, GATEWAY_PRODUCER, null,
+                        () -> closeGateway(gatewayRuntime));
+            }
+            case BARE -> {
+                String path = "/ingest?key=" + LoadGenerator.Settings.REPO;
+                if (processes) {
+                    int port = ChildServer.freePort();
+                    List<String> command = new ArrayList<>();
+                    command.add(javaBinary());
+                    command.addAll(options.serverJvmOptions());
+                    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+                            "--bootstrap", bootstrap, "--topic", BARE_TOPIC, "--producer",
+                            options.bareProducer().name().toLowerCase(Locale.ROOT), "--port", String.valueOf(port)));
+                    ChildServer child = ChildServer.start("the bare server", command, Map.of(), port,
+                            work.resolve("bare.log")).awaitListening();
+                    return new Target(port, path, BARE_TOPIC, null, child, () -> child.close(progress));
+                }
+                BareServer bare = BareServer.start(bootstrap, BARE_TOPIC, options.bareProducer())
+                        .await(30, TimeUnit.SECONDS);
+                return new Target(bare.port(), path, BARE_TOPIC, BareServer.PRODUCER_CLIENT_ID, null, () -> {
+                    try {
+                        bare.close(30);
+                    } catch (Exception e) {
+                        progress.println("[bench] the bare server did not close cleanly: " + e);
+                    }
+                });
+            }
+            case WEBHOOK -> {
+                ChildServer child = startWebhook(token);
+                return new Target(child.port(), hookPath, null, null, child, () -> child.close(progress));
+            }
+            default -> throw new IllegalArgumentException(server.toString());
+        }
+    }
+
+    /**
+     * The gateway as docker-compose runs it: {@code java <entry point options> -jar gateway.jar} with its
+     * environment (plain log on stdout, 8 worker threads), stdout redirected to a file; ready when its management
+     * port says so.
+     */
+    private ChildServer startGatewayProcess(String bootstrap, String token) throws Exception {
+        int port = ChildServer.freePort();
+        int management = ChildServer.freePort();
+        Map<String, String> env = new HashMap<>(gatewayEnvironment(bootstrap, writeReceivers(token)));
+        env.put("WINCH_HTTP_PORT", String.valueOf(port));
+        env.put("WINCH_MANAGEMENT_PORT", String.valueOf(management));
+        env.put("WINCH_HTTP_HOST", "127.0.0.1");
+        env.put("WINCH_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("WINCH_LOG_FORMAT", "plain");
+        env.put("WINCH_WORKER_POOL_SIZE", "8");
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(options.serverJvmOptions());
+        if (options.gatewayLog() == BenchOptions.GatewayLog.OFF) {
+            Path quiet = work.resolve("logback-warn.xml");
+            Files.writeString(quiet, """
+                    <configuration>
+                      <appender name="stdout" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} %kvp - %msg%n</pattern></encoder>
+                      </appender>
+                      <root level="WARN"><appender-ref ref="stdout"/></root>
+                    </configuration>
+                    """);
+            command.add("-Dlogback.configurationFile=" + quiet);
+        }
+        command.addAll(List.of("-jar", options.gatewayJar().toAbsolutePath().toString()));
+        return ChildServer.start("the gateway", command, env, port, work.resolve("gateway-stdout.log"))
+                .awaitReady(URI.create("http://127.0.0.1:" + management + "/health/ready"));
+    }
+
+    /**
+     * adnanh/webhook with one hook at the gateway's path: its rule matches the token in the URL and the pushed
+     * repository's namespace in the body, and runs {@code /bin/true}. Started as the Debian package's service
+     * starts it (no {@code -verbose}: no line per request), output to a file.
+     */
+    private ChildServer startWebhook(String token) throws Exception {
+        Path hooks = work.resolve("hooks.json");
+        Files.writeString(hooks, """
+                [
+                  {
+                    "id": "%s",
+                    "execute-command": "/bin/true",
+                    "trigger-rule": {
+                      "and": [
+                        {"match": {"type": "value", "value": "%s", "parameter": {"source": "url", "name": "token"}}},
+                        {"match": {"type": "value", "value": "hongxiaolu",
+                                   "parameter": {"source": "payload", "name": "repository.namespace"}}}
+                      ]
+                    }
+                  }
+                ]
+                """.formatted(RECEIVER, token));
+        int port = ChildServer.freePort();
+        return ChildServer.start("adnanh/webhook", List.of(options.webhookBinary().toString(), "-hooks",
+                hooks.toString(), "-ip", "127.0.0.1", "-port", String.valueOf(port), "-nopanic"), Map.of(), port,
+                work.resolve("webhook.log")).awaitListening();
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Shutdown problems of the gateway are reported, not fatal: the figures are already taken. */
@@ -136,7 +289,7 @@ public final class GatewayBenchmark {
         kafka.createTopic(BARE_TOPIC, PARTITIONS);
     }
 
-    private GatewayConfig gatewayConfig(String bootstrap, String token) throws IOException {
+    private Path writeReceivers(String token) throws IOException {
         Path receivers = work.resolve("receivers.yaml");
         // The seed 001 hook: a Docker Hub push redeploys one container; the token is checked on every request.
         Files.writeString(receivers, """
@@ -147,14 +300,22 @@ public final class GatewayBenchmark {
                     token: %s
                     redeploy: {namespace: bench, workload: deployment/web, container: web}
                 """.formatted(RECEIVER, token));
+        return receivers;
+    }
+
+    private static Map<String, String> gatewayEnvironment(String bootstrap, Path receivers) {
         // The default 50/s per receiver would turn the benchmark into a test of the rate limiter.
-        return GatewayConfig.fromEnv(Map.of(
+        return Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "WINCH_HTTP_PORT", "0",
                 "WINCH_MANAGEMENT_PORT", "0",
                 "WINCH_RECEIVERS_FILE", receivers.toString(),
                 "WINCH_RATE_LIMIT_PER_SECOND", "1000000",
-                "WINCH_RATE_LIMIT_BURST", "1000000"));
+                "WINCH_RATE_LIMIT_BURST", "1000000");
+    }
+
+    private GatewayConfig gatewayConfig(String bootstrap, String token) throws IOException {
+        return GatewayConfig.fromEnv(gatewayEnvironment(bootstrap, writeReceivers(token)));
     }
 
     /** As ServiceMain does: management server, then the service, then marked started. */
@@ -165,14 +326,17 @@ public final class GatewayBenchmark {
         return port;
     }
 
-    private Phase runPhase(int round, Server server, int port, String path, TopicAudit audit) throws Exception {
-        String topic = server == Server.GATEWAY ? Topics.IMAGE_PUSHED : BARE_TOPIC;
+    private Phase runPhase(int round, Server server, BenchOptions.KeySpread spread, Target target, TopicAudit audit)
+            throws Exception {
+        String topic = target.topic();
         Path ids = server == Server.GATEWAY && options.verifyIds() ? work.resolve("ids-" + round + ".bin") : null;
-        Map<TopicPartition, Long> before = audit.endOffsets(topic);
-        LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", port, path, options.connections(),
-                options.clientThreads(), options.warmupSeconds(), options.durationSeconds(), options.bodyBytes(), ids);
-        progress.printf("[bench] round %d, %s: %d s warm-up, %d s measured, %d connections%n", round, server.label(),
-                options.warmupSeconds(), options.durationSeconds(), options.connections());
+        Map<TopicPartition, Long> before = topic == null ? Map.of() : audit.endOffsets(topic);
+        LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", target.port(), target.path(),
+                options.connections(), options.clientThreads(), options.warmupSeconds(), options.durationSeconds(),
+                options.bodyBytes(), spread, ids);
+        progress.printf("[bench] round %d, %s, %s: %d s warm-up, %d s measured, %d connections%n", round,
+                spread.description(), server.label(), options.warmupSeconds(), options.durationSeconds(),
+                options.connections());
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -181,9 +345,12 @@ public final class GatewayBenchmark {
         command.addAll(settings.toArgs());
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 
-        String producer = server == Server.GATEWAY ? GATEWAY_PRODUCER : BareServer.PRODUCER_CLIENT_ID;
+        String producer = target.producerClientId();
+        long pid = target.child() == null ? -1 : target.child().pid();
         CpuMeter.Snapshot start = null;
         CpuMeter.Snapshot end = null;
+        ProcessCpu.Snapshot serverStart = null;
+        ProcessCpu.Snapshot serverEnd = null;
         ProducerStats producedStart = null;
         ProducerStats producedEnd = null;
         JsonObject load = null;
@@ -193,10 +360,12 @@ public final class GatewayBenchmark {
             while ((line = out.readLine()) != null) {
                 if (line.equals("WINDOW_START")) {
                     start = cpu.snapshot();
-                    producedStart = ProducerStats.read(producer);
+                    serverStart = pid < 0 ? null : ProcessCpu.snapshot(pid);
+                    producedStart = producer == null ? null : ProducerStats.read(producer);
                 } else if (line.equals("WINDOW_END")) {
                     end = cpu.snapshot();
-                    producedEnd = ProducerStats.read(producer);
+                    serverEnd = pid < 0 ? null : ProcessCpu.snapshot(pid);
+                    producedEnd = producer == null ? null : ProducerStats.read(producer);
                 } else if (line.startsWith("RESULT ")) {
                     load = new JsonObject(line.substring("RESULT ".length()));
                 } else {
@@ -213,19 +382,21 @@ public final class GatewayBenchmark {
             throw new IllegalStateException("the load generator failed (exit " + child.exitValue() + ")");
         }
 
-        Map<TopicPartition, Long> after = audit.endOffsets(topic);
-        long stored = TopicAudit.written(before, after);
+        Map<TopicPartition, Long> after = topic == null ? Map.of() : audit.endOffsets(topic);
+        long stored = topic == null ? -1 : TopicAudit.written(before, after);
         TopicAudit.ReadBack readBack = null;
         if (ids != null) {
             progress.println("[bench] reading " + stored + " records back from " + topic);
             readBack = audit.readBack(before, after, ids);
             Files.deleteIfExists(ids);
         }
-        Phase phase = new Phase(round, server, load, stored, readBack, CpuMeter.between(start, end),
-                ProducerStats.recordsPerRequest(producedStart, producedEnd));
-        progress.printf("[bench] round %d, %s: %.0f accepted req/s, p50 %.2f ms, p99 %.2f ms; 2xx %d, stored %d%n",
-                round, server.label(), phase.acceptedPerSecond(), phase.latencyMillis("0.5"),
-                phase.latencyMillis("0.99"), phase.total2xx(), stored);
+        Phase phase = new Phase(round, server, spread, load, stored, readBack, CpuMeter.between(start, end),
+                serverStart == null ? null : ProcessCpu.between(serverStart, serverEnd),
+                producer == null ? Double.NaN : ProducerStats.recordsPerRequest(producedStart, producedEnd));
+        progress.printf("[bench] round %d, %s, %s: %.0f accepted req/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f "
+                        + "µs/req; 2xx %d, stored %s%n", round, spread.label(), server.label(),
+                phase.acceptedPerSecond(), phase.latencyMillis("0.5"), phase.latencyMillis("0.99"),
+                phase.serverCpuMicrosPerRequest(), phase.total2xx(), stored < 0 ? "–" : String.valueOf(stored));
         if (!load.getJsonObject("errors").isEmpty()) {
             progress.println("[bench] client errors: " + load.getJsonObject("errors").encode());
         }

@@ -9,6 +9,7 @@ import dev.winch.host.HostService;
 import dev.winch.host.kubernetes.KubernetesNodeDrainer;
 import dev.winch.kubernetes.AppliedEvents;
 import dev.winch.testkit.ClusterApiSandbox;
+import dev.winch.testkit.EvictionApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -36,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * and how long until every eviction of a 10-host scale-down is requested.
  *
  * <p>One JVM: the embedded KRaft broker; a Kubernetes API (fabric8 mock server, CRUD mode, with the Cluster API CRDs
- * and an Eviction API that evicts at once, {@link EvictingKubernetes}) holding a group of {@code --nodes} Nodes, each
+ * and an Eviction API that evicts at once, {@link EvictionApi}) holding a group of {@code --nodes} Nodes, each
  * the Node of a Machine of one MachineSet of MachineDeployment {@code bench/pool} and running two pods, one of its
  * own and one of a DaemonSet; the gateway with receivers {@code hosts-up} (amount 1) and {@code hosts-down} (amount
  * {@code --down-amount}, leastRecent); one host service wired as its main wires it (the Kubernetes drainer with the
@@ -105,10 +106,11 @@ public final class HostBenchmark {
         boolean ok = true;
         StringBuilder md = new StringBuilder();
         // closed after the stack: the host service stops before its API server does
-        try (EvictingKubernetes kubernetes = new EvictingKubernetes();
+        try (EvictionApi kubernetes = new EvictionApi();
                 ServiceStack stack = ServiceStack.start(progress)) {
             progress.println("[bench] seeding a group of " + nodes + " Cluster API hosts, two pods on each");
             long seedStart = System.nanoTime();
+            kubernetes.findPodsByNodeLabel();
             seed(kubernetes.client());
             progress.printf(Locale.ROOT, "[bench] seeded in %.1f s%n", (System.nanoTime() - seedStart) / 1e9);
 
@@ -168,15 +170,15 @@ public final class HostBenchmark {
                 List<Long> downResultNanos = new ArrayList<>();
                 int evictionsAsked = 0;
                 for (int i = 0; i < downs; i++) {
-                    int before = kubernetes.evictions().size();
+                    int before = kubernetes.evictionLog().size();
                     Answer answer = http.post("hosts-down", null);
                     ok &= answer.accepted();
                     String id = answer.eventId();
                     boolean done = ServiceStack.await(() -> decided(results, id) != null, 120_000);
                     ActionResult result = decided(results, id);
                     // requests go one at a time: the evictions since the 202 are this request's
-                    List<EvictingKubernetes.Eviction> all = kubernetes.evictions();
-                    List<EvictingKubernetes.Eviction> evictions = all.subList(before, all.size());
+                    List<EvictionApi.EvictionRequest> all = kubernetes.evictionLog();
+                    List<EvictionApi.EvictionRequest> evictions = all.subList(before, all.size());
                     evictionsAsked += evictions.size();
                     if (!done || result.outcome() != Outcome.APPLIED || !expectedEvictions(result, evictions)) {
                         progress.println("[bench] scale-down " + id + " not as expected: " + result + "; evictions "
@@ -211,10 +213,10 @@ public final class HostBenchmark {
      * One eviction per chosen host, of its own pod (never the DaemonSet's), each answered 201, as many as the
      * result says were evicted.
      */
-    private boolean expectedEvictions(ActionResult result, List<EvictingKubernetes.Eviction> evictions) {
+    private boolean expectedEvictions(ActionResult result, List<EvictionApi.EvictionRequest> evictions) {
         List<String> hosts = List.of(result.details().getOrDefault("hosts", "").split(","));
         List<String> expected = hosts.stream().map(h -> NAMESPACE + "/app-" + h).sorted().toList();
-        List<String> evicted = evictions.stream().filter(e -> e.code() == 201).map(EvictingKubernetes.Eviction::pod)
+        List<String> evicted = evictions.stream().filter(e -> e.code() == 201).map(EvictionApi.EvictionRequest::pod)
                 .sorted().toList();
         return hosts.size() == downAmount && evictions.size() == downAmount && evicted.equals(expected)
                 && String.valueOf(downAmount).equals(result.details().get("evicted"));
@@ -273,7 +275,7 @@ public final class HostBenchmark {
     private static void pod(KubernetesClient client, String name, String node, boolean daemon) {
         PodBuilder pod = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(NAMESPACE)
-                .addToLabels(EvictingKubernetes.NODE_LABEL, node).endMetadata()
+                .addToLabels(EvictionApi.NODE_LABEL, node).endMetadata()
                 .withNewSpec().withNodeName(node)
                 .addNewContainer().withName("main").withImage("nginx:1.27").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").endStatus();

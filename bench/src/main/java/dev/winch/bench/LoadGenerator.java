@@ -52,13 +52,14 @@ public final class LoadGenerator {
 
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-            int durationSeconds, int bodyBytes, Path idsOut, long originMillis, int prewarmPort,
-            int prewarmSeconds) {
+            int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut, long originMillis,
+            int prewarmPort, int prewarmSeconds) {
 
         /** As before per-second counts and the pre-warm existed. */
         Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-                int durationSeconds, int bodyBytes, Path idsOut) {
-            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, idsOut, 0, 0, 0);
+                int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut) {
+            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, spread, idsOut,
+                    0, 0, 0);
         }
 
         /** In {@code path}, this stands for the repository a connection pushes. */
@@ -69,7 +70,7 @@ public final class LoadGenerator {
                     path, "--connections",
                     String.valueOf(connections), "--threads", String.valueOf(threads), "--warmup",
                     String.valueOf(warmupSeconds), "--duration", String.valueOf(durationSeconds), "--body-bytes",
-                    String.valueOf(bodyBytes)));
+                    String.valueOf(bodyBytes), "--key-spread", spread.label()));
             if (idsOut != null) {
                 args.addAll(List.of("--ids-out", idsOut.toString()));
             }
@@ -92,6 +93,7 @@ public final class LoadGenerator {
                     Integer.parseInt(named.get("--connections")),
                     Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
                     Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
+                    BenchOptions.KeySpread.valueOf(named.get("--key-spread").toUpperCase(java.util.Locale.ROOT)),
                     named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null,
                     Long.parseLong(named.getOrDefault("--origin-ms", "0")),
                     Integer.parseInt(named.getOrDefault("--prewarm-port", "0")),
@@ -162,8 +164,8 @@ public final class LoadGenerator {
      */
     private static void prewarm(Vertx vertx, Settings settings) throws Exception {
         Settings bare = new Settings(settings.host(), settings.prewarmPort(), "/ingest?key=" + Settings.REPO,
-                settings.connections(), settings.threads(), 0, settings.prewarmSeconds(), settings.bodyBytes(), null,
-                0, 0, 0);
+                settings.connections(), settings.threads(), 0, settings.prewarmSeconds(), settings.bodyBytes(),
+                settings.spread(), null, 0, 0, 0);
         long start = System.nanoTime();
         Clock clock = new Clock(start, start + TimeUnit.SECONDS.toNanos(settings.prewarmSeconds()));
         List<Loop> loops = new ArrayList<>();
@@ -234,15 +236,20 @@ public final class LoadGenerator {
             }
             client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
                     .onSuccess(conn -> send(connection, conn, request(connection),
-                            Buffer.buffer(DockerHubPush.body(connection, settings.bodyBytes()))))
+                            Buffer.buffer(DockerHubPush.body(pushed(connection), settings.bodyBytes()))))
                     .onFailure(error -> {
                         stats.error(error, clock);
                         vertx.setTimer(100, id -> connect(connection));
                     });
         }
 
+        /** The repository a connection pushes: its own, or the one every connection pushes. */
+        private int pushed(int connection) {
+            return settings.spread() == BenchOptions.KeySpread.ONE ? 0 : connection;
+        }
+
         private RequestOptions request(int connection) {
-            String target = settings.path().replace(Settings.REPO, DockerHubPush.repository(connection));
+            String target = settings.path().replace(Settings.REPO, DockerHubPush.repository(pushed(connection)));
             return new RequestOptions().setMethod(HttpMethod.POST).setHost(settings.host()).setPort(settings.port())
                     .setURI(target)
                     .putHeader("Content-Type", "application/json")

@@ -98,8 +98,8 @@ class HostCrashIT {
         FakeDrainer drainer = new FakeDrainer();
         fixture.start("second", drainer, new FakeRunner());
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-crash").isEmpty());
-        ActionResult result = fixture.results().decisions("evt-crash").get(0);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-crash").isEmpty());
+        ActionResult result = fixture.decisions("evt-crash").get(0);
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.details()).containsEntry("resumed", "true").containsEntry("removed", "b")
                 .containsEntry("instance", "second");

@@ -11,6 +11,7 @@ import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
 import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.testkit.TopicTail;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,18 +22,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -51,7 +46,7 @@ final class HostFixture implements AutoCloseable {
     private final String group;
     private final EventCodec codec = new EventCodec();
     private final KafkaProducer<String, byte[]> producer;
-    private final ResultsTail results;
+    private final TopicTail<ActionResult> results;
     private final List<ServiceRuntime> runtimes = new ArrayList<>();
 
     HostFixture(KafkaBroker broker, SandboxKubernetes kubernetes) {
@@ -66,7 +61,7 @@ final class HostFixture implements AutoCloseable {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(config);
-        this.results = new ResultsTail(broker, codec);
+        this.results = new TopicTail<>(broker, Topics.RESULTS, this::result, ActionResult::causeId);
     }
 
     /** Stops every replica started so far, as a SIGTERM would (in-flight work gets the shutdown timeout). */
@@ -147,8 +142,23 @@ final class HostFixture implements AutoCloseable {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
-    ResultsTail results() {
+    /** Everything written to {@code winch.results} since the fixture was made, by the id of its event. */
+    TopicTail<ActionResult> results() {
         return results;
+    }
+
+    /** The results of the request {@code causeId} itself, not of its join follow-up. */
+    List<ActionResult> decisions(String causeId) {
+        return results.of(causeId).stream().filter(r -> !"join".equals(r.details().get("stage"))).toList();
+    }
+
+    private Optional<ActionResult> result(ConsumerRecord<String, byte[]> record) {
+        try {
+            return codec.fromRecord(record).data() instanceof ActionResult result ? Optional.of(result)
+                    : Optional.empty();
+        } catch (EventDecodingException e) {
+            return Optional.empty(); // not a result of these tests
+        }
     }
 
     @Override
@@ -158,67 +168,5 @@ final class HostFixture implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(5));
         results.close();
-    }
-
-    /** Everything written to {@code winch.results} from the moment it is created. */
-    static final class ResultsTail implements AutoCloseable {
-        private final List<ActionResult> seen = new CopyOnWriteArrayList<>();
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        ResultsTail(KafkaBroker broker, EventCodec codec) {
-            Map<String, Object> config = new HashMap<>(broker.consumerProps("unused"));
-            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(config);
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            thread = new Thread(() -> {
-                try {
-                    while (running) {
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                            try {
-                                if (codec.fromRecord(record).data() instanceof ActionResult result) {
-                                    seen.add(result);
-                                }
-                            } catch (EventDecodingException e) {
-                                // not ours to judge here
-                            }
-                        }
-                    }
-                } catch (WakeupException e) {
-                    // closing
-                } finally {
-                    consumer.close();
-                }
-            }, "results-tail");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<ActionResult> of(String causeId) {
-            return seen.stream().filter(r -> r.causeId().equals(causeId)).toList();
-        }
-
-        /** The results of the request itself, not the join follow-up. */
-        List<ActionResult> decisions(String causeId) {
-            return of(causeId).stream().filter(r -> !"join".equals(r.details().get("stage"))).toList();
-        }
-
-        List<ActionResult> all() {
-            return List.copyOf(seen);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            thread.join(5_000);
-        }
     }
 }

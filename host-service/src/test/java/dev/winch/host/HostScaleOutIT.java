@@ -121,7 +121,7 @@ class HostScaleOutIT {
     }
 
     private List<ActionResult> decided(String id) {
-        return fixture.results().decisions(id).stream().filter(r -> r.outcome() != Outcome.DUPLICATE).toList();
+        return fixture.decisions(id).stream().filter(r -> r.outcome() != Outcome.DUPLICATE).toList();
     }
 
     /**

@@ -65,8 +65,8 @@ class HostServiceIT {
         Event<HostScaleRequested> up = request("evt-up", ScaleAction.UP, 1, 1, 5);
         fixture.publish(up);
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-up").isEmpty());
-        ActionResult applied = fixture.results().decisions("evt-up").get(0);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-up").isEmpty());
+        ActionResult applied = fixture.decisions("evt-up").get(0);
         assertThat(applied.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(applied.target()).isEqualTo("pool=it-workers");
         assertThat(applied.details()).containsEntry("from", "2").containsEntry("to", "3");
@@ -84,8 +84,8 @@ class HostServiceIT {
 
         // the sender retried: the same event again, as a new record
         fixture.publish(up);
-        await().atMost(HostFixture.WAIT).until(() -> fixture.results().decisions("evt-up").size() == 2);
-        assertThat(fixture.results().decisions("evt-up").get(1).outcome()).isEqualTo(Outcome.DUPLICATE);
+        await().atMost(HostFixture.WAIT).until(() -> fixture.decisions("evt-up").size() == 2);
+        assertThat(fixture.decisions("evt-up").get(1).outcome()).isEqualTo(Outcome.DUPLICATE);
         assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(3);
     }
 
@@ -97,8 +97,8 @@ class HostServiceIT {
 
         fixture.publish(request("evt-down", ScaleAction.DOWN, 1, 1, 5));
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-down").isEmpty());
-        ActionResult result = fixture.results().decisions("evt-down").get(0);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-down").isEmpty());
+        ActionResult result = fixture.decisions("evt-down").get(0);
         assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(result.details()).containsEntry("removed", "by-hand-2");
         assertThat(drainer.drained).containsExactly("by-hand-2");
@@ -119,16 +119,16 @@ class HostServiceIT {
 
         fixture.publish(request("evt-main", ScaleAction.UP, 1, 1, 5));
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-main").isEmpty());
-        assertThat(fixture.results().decisions("evt-main").get(0).outcome()).isEqualTo(Outcome.APPLIED);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-main").isEmpty());
+        assertThat(fixture.decisions("evt-main").get(0).outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(cluster.replicas("MachineDeployment", "workers-md")).isEqualTo(2);
 
         // and removes with it: the Kubernetes drainer cordons the Node (this API server lists no pods on it; the
         // evictions are HostDrainMockTest's), then the Machine is marked and the Node deleted
         fixture.publish(request("evt-main-down", ScaleAction.DOWN, 1, 0, 5));
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-main-down").isEmpty());
-        ActionResult down = fixture.results().decisions("evt-main-down").get(0);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-main-down").isEmpty());
+        ActionResult down = fixture.decisions("evt-main-down").get(0);
         assertThat(down.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(down.details()).containsEntry("removed", "n-1").containsEntry("evicted", "0");
         assertThat(kubernetes.client().nodes().list().getItems()).isEmpty();
@@ -144,8 +144,8 @@ class HostServiceIT {
 
         fixture.publish(request("evt-bad", ScaleAction.UP, 1, 1, 5));
 
-        await().atMost(HostFixture.WAIT).until(() -> !fixture.results().decisions("evt-bad").isEmpty());
-        ActionResult result = fixture.results().decisions("evt-bad").get(0);
+        await().atMost(HostFixture.WAIT).until(() -> !fixture.decisions("evt-bad").isEmpty());
+        ActionResult result = fixture.decisions("evt-bad").get(0);
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.reason()).startsWith("custom hosts cannot be cloned");
         assertThat(List.copyOf(kubernetes.client().nodes().list().getItems())).hasSize(1);

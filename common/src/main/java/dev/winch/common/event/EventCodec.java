@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -93,8 +92,7 @@ public final class EventCodec {
         headers.add(TYPE_HEADER, utf8(event.type().type()));
         headers.add(CONTENT_TYPE_HEADER, utf8(JSON));
         headers.add(SUBJECT_HEADER, utf8(key));
-        headers.add(TIME_HEADER,
-                utf8(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time().atOffset(ZoneOffset.UTC))));
+        headers.add(TIME_HEADER, CloudEventTime.utf8(event.time()));
         return new ProducerRecord<>(topic, null, null, key, data, headers);
     }
 

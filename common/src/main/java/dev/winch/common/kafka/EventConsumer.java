@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  *       {@code <topic>.dlq} with the reason in headers and the partition moves on. If the dead-letter write fails
  *       it is retried: the offset is never committed past a record that is neither handled nor dead-lettered.</li>
  *   <li>Graceful stop: stop polling, let in-flight records finish (up to a timeout), commit, close.</li>
+ *   <li>Graceful hand-over: when a rebalance takes a partition away from a running member, the batch it is handling
+ *       there is finished (up to {@link #REVOKE_GRACE}), no further batch of it is started, and what was handled is
+ *       committed before the partition goes to its next owner. Without the wait the next owner would read the
+ *       records from the last commit while this member still handles them: both would act on the same records,
+ *       and out of order.</li>
  * </ul>
  */
 public final class EventConsumer {
@@ -65,6 +70,12 @@ public final class EventConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration TOPIC_ID_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a running member whose partitions are taken away waits for their batches in hand before it lets them
+     * go (the rebalance waits for it meanwhile). Well below the rebalance timeout ({@code max.poll.interval.ms}, five
+     * minutes by default); a batch still running after it (one in long retries) goes on while the next owner starts.
+     */
+    static final Duration REVOKE_GRACE = Duration.ofSeconds(15);
 
     /** How a consumer is run. */
     public record Settings(
@@ -115,6 +126,10 @@ public final class EventConsumer {
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+    /** Partitions being taken away: no further batch of them starts. */
+    private final Set<TopicPartition> revoking = ConcurrentHashMap.newKeySet();
+    /** Partitions whose lane is handling a batch; the monitor the poll thread waits on at a revocation. */
+    private final Set<TopicPartition> busy = new HashSet<>();
     private volatile boolean running;
     private volatile boolean closing;
     private volatile long drainDeadline;
@@ -367,8 +382,14 @@ public final class EventConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // A member leaving (stop) has drained already, within its own timeout: it does not wait again here.
+            if (running) {
+                revoking.addAll(partitions);
+                awaitIdle(partitions, REVOKE_GRACE);
+            }
             commitCompleted(c, true);
             release(partitions);
+            revoking.removeAll(partitions);
         }
 
         @Override
@@ -381,6 +402,26 @@ public final class EventConsumer {
             learnTopicIds(partitions);
             assigned.addAll(partitions);
             LOG.atInfo().addKeyValue("group", settings.groupId()).log("Assigned {}", partitions);
+        }
+
+        /** Waits (on the poll thread, bounded) until no batch of {@code partitions} is being handled. */
+        private void awaitIdle(Collection<TopicPartition> partitions, Duration grace) {
+            long deadline = System.nanoTime() + grace.toNanos();
+            synchronized (busy) {
+                try {
+                    while (partitions.stream().anyMatch(busy::contains)) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            LOG.atWarn().addKeyValue("group", settings.groupId()).log("Partitions {} still busy "
+                                    + "after {}; their next owner may handle those records again", partitions, grace);
+                            return;
+                        }
+                        busy.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void release(Collection<TopicPartition> partitions) {
@@ -416,11 +457,21 @@ public final class EventConsumer {
     }
 
     private void next(Lane lane) {
+        if (revoking.contains(lane.partition)) {
+            dropWaiting(lane); // the next owner reads them from the committed offset
+        }
         if (closing || lane.waiting.isEmpty()) {
             lane.busy = false;
+            synchronized (busy) {
+                busy.remove(lane.partition);
+                busy.notifyAll();
+            }
             return;
         }
         lane.busy = true;
+        synchronized (busy) {
+            busy.add(lane.partition);
+        }
         List<ConsumerRecord<String, byte[]>> batch = new java.util.ArrayList<>();
         while (batch.size() < settings.maxBatch() && !lane.waiting.isEmpty()) {
             batch.add(lane.waiting.poll());

@@ -1,12 +1,10 @@
 package dev.winch.common.runtime;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.winch.common.config.RuntimeConfig.LogFormat;
 import org.slf4j.LoggerFactory;
@@ -50,22 +48,16 @@ public final class Logging {
             pattern.start();
             encoder = pattern;
         }
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setName("stdout");
-        console.setEncoder(encoder);
-        console.start();
         // Lines are written by a thread of their own, so an event loop never waits on stdout; none is dropped.
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("async-stdout");
-        async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.addAppender(console);
-        async.start();
+        StdoutLogAppender stdout = new StdoutLogAppender();
+        stdout.setContext(context);
+        stdout.setName("stdout");
+        stdout.setEncoder(encoder);
+        stdout.setCapacity(8192);
+        stdout.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
-        root.addAppender(async);
+        root.addAppender(stdout);
         // The Kafka clients and the Kubernetes client log their whole configuration at INFO.
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("kafka").setLevel(Level.WARN);

@@ -289,6 +289,37 @@ class EventConsumerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedTotal(group)).isEqualTo(1));
     }
 
+    @Test
+    void aPartitionTakenAwayFinishesTheRecordInHandBeforeItsNextOwnerReadsIt() throws Exception {
+        broker.createTopic(topic, 1);
+        Promise<Void> inHand = Promise.promise();
+        List<String> handledByFirst = new CopyOnWriteArrayList<>();
+        // the range assignor gives the one partition to the member whose id sorts first: the one joining later
+        start("z-first", 16, 3, event -> {
+            handledByFirst.add(event.id());
+            return event.id().equals("in-hand") ? inHand.future() : Future.succeededFuture();
+        });
+        publishAll(List.of(scale("in-hand", "web")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handledByFirst).containsExactly("in-hand"));
+
+        List<String> handledBySecond = new CopyOnWriteArrayList<>();
+        EventConsumer second = start("a-second", 16, 3, event -> {
+            handledBySecond.add(event.id());
+            return Future.succeededFuture();
+        });
+        // while the first member still handles its record, the partition does not move
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> handledBySecond.isEmpty() && !second.hasAssignment());
+
+        inHand.complete();
+        await().atMost(WAIT).until(second::hasAssignment);
+        publishAll(List.of(scale("after", "web")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(handledBySecond).contains("after"));
+        assertThat(handledBySecond).as("records the second member handled").containsExactly("after");
+        assertThat(handledByFirst).containsExactly("in-hand");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedTotal(group)).isEqualTo(2));
+    }
+
     // ------------------------------------------------------------------ (g) backpressure
 
     @Test
@@ -408,9 +439,14 @@ class EventConsumerIT {
     // ------------------------------------------------------------------ helpers
 
     private EventConsumer start(int maxInFlight, int maxAttempts, EventHandler handler) throws Exception {
+        return start(group + "-" + consumers.size(), maxInFlight, maxAttempts, handler);
+    }
+
+    private EventConsumer start(String clientId, int maxInFlight, int maxAttempts, EventHandler handler)
+            throws Exception {
         EventConsumer consumer = new EventConsumer(vertx,
                 new EventConsumer.Settings(List.of(topic), group, maxInFlight, maxAttempts, BACKOFF, BACKOFF_MAX),
-                KafkaSettings.consumer(broker.bootstrapServers(), group, group + "-" + consumers.size()),
+                KafkaSettings.consumer(broker.bootstrapServers(), group, clientId),
                 codec, handler, publisher, registry);
         consumers.add(consumer);
         consumer.start().await(10, TimeUnit.SECONDS);

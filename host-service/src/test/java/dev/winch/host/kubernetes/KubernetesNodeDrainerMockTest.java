@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.winch.host.model.DrainReport;
 import dev.winch.host.model.HostAnnotations;
+import dev.winch.testkit.EvictionApi;
 import dev.winch.testkit.MutableClock;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.winch.host.model.HostAnnotations;
 import dev.winch.kubernetes.OptimisticUpdate.Decision;
+import dev.winch.testkit.EvictionApi;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.winch.common.runtime.ServiceRuntime;
 import dev.winch.gateway.GatewayConfig;
 import dev.winch.gateway.GatewayService;
-import dev.winch.local.LocalStack;
 import dev.winch.local.scaleout.WorkerReplicas.Replica;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
@@ -51,9 +50,8 @@ class GatewaysScaleOutIT {
     @BeforeEach
     void start(KafkaBroker broker) throws Exception {
         kubernetes = SandboxKubernetes.start();
-        // the command topics with 6 partitions first, then the receivers topic and the rest as the local run has them
-        workers = new WorkerReplicas(broker, kubernetes);
-        LocalStack.createTopics(broker.bootstrapServers());
+        // every topic as the local run has it, those the replicas read with 6 partitions
+        workers = new WorkerReplicas(broker, kubernetes.url());
         Map<String, String> labels = Map.of("app", "web");
         kubernetes.client().apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
                 .withNewMetadata().withName("web").withNamespace(NS).endMetadata()

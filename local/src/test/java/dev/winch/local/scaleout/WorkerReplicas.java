@@ -8,11 +8,19 @@ import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.EventDecodingException;
 import dev.winch.common.event.Topics;
 import dev.winch.common.runtime.ServiceRuntime;
+import dev.winch.host.HostConfig;
+import dev.winch.host.HostService;
+import dev.winch.host.kubernetes.KubernetesNodeDrainer;
+import dev.winch.host.provider.exec.ProcessExecRunner;
+import dev.winch.local.LocalStack;
+import dev.winch.notifier.NotifierConfig;
+import dev.winch.notifier.NotifierService;
+import dev.winch.notifier.channel.ChannelsFile;
 import dev.winch.scaler.ScalerConfig;
 import dev.winch.scaler.ScalerService;
 import dev.winch.testkit.KafkaBroker;
 import dev.winch.testkit.KafkaBrokerExtension;
-import dev.winch.testkit.SandboxKubernetes;
+import dev.winch.testkit.TopicTail;
 import dev.winch.upgrader.UpgraderConfig;
 import dev.winch.upgrader.UpgraderService;
 import io.fabric8.kubernetes.client.Config;
@@ -20,51 +28,58 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Replicas of the scaler and the upgrader in one JVM, each on a runtime and a Kubernetes client of its own, as
- * separate processes would be, sharing one consumer group per service on the real broker; a producer that writes
- * events as the gateway does, and a tail of {@code winch.results}.
+ * Replicas of the scaler, the upgrader, the host service and the notifier in one JVM, each on a runtime (and a
+ * Kubernetes client) of its own, as separate processes would be, sharing one consumer group per service on the real
+ * broker; a producer that writes events as the gateway (or, for results, a worker) does, and a tail of
+ * {@code winch.results}.
  *
- * <p>The broker is shared by the test JVM: the command topics are brought to {@value #PARTITIONS} partitions if
- * an earlier test created them with fewer, and each group starts at the current end of its topic, so records of
- * earlier tests are not handled again.
+ * <p>The broker is shared by the test JVM: every Winch topic is created as the local run creates it, the topics the
+ * replicas read ({@code winch.service.scale}, {@code winch.image.pushed}, {@code winch.host.scale},
+ * {@code winch.results}) are brought to {@value #PARTITIONS} partitions if an earlier test created them with fewer,
+ * and each group starts at the current end of its topic, so records of earlier tests are not handled again.
  */
 final class WorkerReplicas implements AutoCloseable {
 
     static final int PARTITIONS = 6;
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** On every webhook request of a notifier replica: the replica's name. */
+    static final String REPLICA_HEADER = "X-Scale-Out-Replica";
 
     private final KafkaBroker broker;
-    private final SandboxKubernetes kubernetes;
+    private final String kubernetesUrl;
     private final String scalerGroup = KafkaBrokerExtension.uniqueName("scale-out-scaler");
     private final String upgraderGroup = KafkaBrokerExtension.uniqueName("scale-out-upgrader");
+    private final String hostGroup = KafkaBrokerExtension.uniqueName("scale-out-host");
+    private final String notifierGroup = KafkaBrokerExtension.uniqueName("scale-out-notifier");
+    /** The notifier replicas' one channel: its consumer group is {@code <notifierGroup>-<channel>}. */
+    private final String channel = KafkaBrokerExtension.uniqueName("hook");
     private final EventCodec codec = new EventCodec();
     private final KafkaProducer<String, byte[]> producer;
-    private final ResultsTail results;
+    private final TopicTail<ActionResult> results;
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
 
     /** One running replica: its name, its runtime, and whether the group gave it partitions. */
@@ -72,8 +87,8 @@ final class WorkerReplicas implements AutoCloseable {
 
         /**
          * Ends the replica without a graceful stop: the shutdown grace is zero, so work in flight is abandoned
-         * wherever it is (a Kubernetes write made or not, its results published or not) and its records stay
-         * uncommitted; the next owner of the partition reads them again.
+         * wherever it is (a Kubernetes write or a webhook request made or not, its results or delivery marks
+         * published or not) and its records stay uncommitted; the next owner of the partition reads them again.
          */
         void kill() throws Exception {
             runtime.close().await(30, TimeUnit.SECONDS);
@@ -87,20 +102,28 @@ final class WorkerReplicas implements AutoCloseable {
         }
     }
 
-    WorkerReplicas(KafkaBroker broker, SandboxKubernetes kubernetes) throws Exception {
+    /**
+     * @param kubernetesUrl the API server the scaler, upgrader and host replicas talk to; null when the test starts
+     *                      none of them (the notifier needs none)
+     */
+    WorkerReplicas(KafkaBroker broker, String kubernetesUrl) throws Exception {
         this.broker = broker;
-        this.kubernetes = kubernetes;
-        atLeastPartitions(Topics.SERVICE_SCALE, PARTITIONS);
-        atLeastPartitions(Topics.IMAGE_PUSHED, PARTITIONS);
-        broker.createTopic(Topics.RESULTS, 3);
+        this.kubernetesUrl = kubernetesUrl;
+        LocalStack.createTopics(broker.bootstrapServers());
+        for (String topic : List.of(Topics.SERVICE_SCALE, Topics.IMAGE_PUSHED, Topics.HOST_SCALE, Topics.RESULTS)) {
+            atLeastPartitions(topic, PARTITIONS);
+        }
         broker.startGroupAtEnd(scalerGroup, Topics.SERVICE_SCALE);
         broker.startGroupAtEnd(upgraderGroup, Topics.IMAGE_PUSHED);
+        broker.startGroupAtEnd(hostGroup, Topics.HOST_SCALE);
+        broker.startGroupAtEnd(notifierGroup, Topics.RESULTS);
+        broker.startGroupAtEnd(notifierGroup + "-" + channel, Topics.RESULTS);
         Map<String, Object> producerConfig = new HashMap<>(broker.producerProps());
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(producerConfig);
-        this.results = new ResultsTail(broker, codec);
+        this.results = new TopicTail<>(broker, Topics.RESULTS, this::result, ActionResult::causeId);
     }
 
     Replica startScaler(String name) throws Exception {
@@ -123,6 +146,73 @@ final class WorkerReplicas implements AutoCloseable {
         return replica;
     }
 
+    /**
+     * Starts a host-service replica as {@code HostMain} wires it: the Kubernetes drainer (evictions) sharing the
+     * replica's client, and the exec runner. Drains retry every 100 ms; a clone's join is followed every second for
+     * 2 s (no Node ever joins the sandbox, so each clone gets its second result, FAILED at stage {@code join}).
+     */
+    Replica startHost(String name, String ledgerNamespace) throws Exception {
+        Map<String, String> env = new HashMap<>(env(hostGroup, name));
+        env.put(HostConfig.NAMESPACE, ledgerNamespace);
+        env.put(HostConfig.DRAIN_TIMEOUT, "30s");
+        env.put(HostConfig.DRAIN_RETRY_INTERVAL, "100ms");
+        env.put(HostConfig.JOIN_POLL_INTERVAL, "1s");
+        env.put(HostConfig.JOIN_TIMEOUT, "2s");
+        HostConfig config = HostConfig.fromEnv(env);
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        KubernetesClient client = newClient();
+        HostService host = new HostService(runtime, client, config, new KubernetesNodeDrainer(client,
+                runtime.vertx(), config.drainTimeout(), config.drainRetryInterval(), config.drainConcurrency(),
+                Clock.systemUTC()), new ProcessExecRunner(runtime.vertx()));
+        Replica replica = new Replica(name, runtime, host::hasAssignment);
+        replicas.add(replica);
+        host.start().await(30, TimeUnit.SECONDS);
+        return replica;
+    }
+
+    /**
+     * Starts a notifier replica as {@code NotifierMain} does, from a channels file of its own: one webhook channel
+     * ({@link #channel()}, the same name on every replica, so one consumer group) to {@code url} with the header
+     * {@value #REPLICA_HEADER} naming the replica, a rate no load here reaches, and a default route for every result.
+     */
+    Replica startNotifier(String name, String url, Path dir) throws Exception {
+        Path channels = dir.resolve(name + "-channels.yaml");
+        Files.writeString(channels, """
+                channels:
+                  - name: %s
+                    kind: webhook
+                    url: %s
+                    messagesPerMinute: 600000
+                    headers:
+                      %s: %s
+                routes:
+                  - channel: %s
+                """.formatted(channel, url, REPLICA_HEADER, name, channel));
+        Map<String, String> env = new HashMap<>(env(notifierGroup, name));
+        env.put("WINCH_NOTIFIER_CHANNELS_FILE", channels.toString());
+        env.put("WINCH_NOTIFIER_RETRY_BACKOFF", "100ms");
+        env.put("WINCH_NOTIFIER_RETRY_BACKOFF_MAX", "1s");
+        env.put("WINCH_NOTIFIER_ATTEMPT_TIMEOUT", "5s");
+        NotifierConfig config = NotifierConfig.fromEnv(env);
+        ServiceRuntime runtime = ServiceRuntime.create(config.runtime());
+        ChannelsFile file = ChannelsFile.load(channels, env, runtime.vertx());
+        runtime.onClose(() -> {
+            file.close();
+            return io.vertx.core.Future.<Void>succeededFuture();
+        });
+        NotifierService notifier = new NotifierService(runtime, config, file.channels(), file.defaultRoutes());
+        Replica replica = new Replica(name, runtime, notifier::channelsAssigned);
+        replicas.add(replica);
+        runtime.blocking().call(runtime::publisher).await(30, TimeUnit.SECONDS);
+        notifier.start().await(60, TimeUnit.SECONDS);
+        return replica;
+    }
+
+    /** The name of the notifier replicas' webhook channel. */
+    String channel() {
+        return channel;
+    }
+
     /** Waits until every replica given holds at least one partition. */
     static void awaitAssigned(List<Replica> replicas) {
         await().atMost(WAIT).until(() -> replicas.stream().allMatch(r -> r.assigned().getAsBoolean()));
@@ -143,7 +233,7 @@ final class WorkerReplicas implements AutoCloseable {
     /** Each replica has a client of its own, as a process would: its runtime closes it. */
     private KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(kubernetes.url()).withNamespace("default").build()).build();
+                .withMasterUrl(Objects.requireNonNull(kubernetesUrl, "no Kubernetes API given")).withNamespace("default").build()).build();
     }
 
     /**
@@ -160,7 +250,8 @@ final class WorkerReplicas implements AutoCloseable {
         }
     }
 
-    ResultsTail results() {
+    /** Everything written to {@code winch.results} since the fixture was made, by the id of its event. */
+    TopicTail<ActionResult> results() {
         return results;
     }
 
@@ -186,6 +277,15 @@ final class WorkerReplicas implements AutoCloseable {
         }
     }
 
+    private Optional<ActionResult> result(ConsumerRecord<String, byte[]> record) {
+        try {
+            return codec.fromRecord(record).data() instanceof ActionResult result ? Optional.of(result)
+                    : Optional.empty();
+        } catch (EventDecodingException e) {
+            return Optional.empty(); // not a result of these tests
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (Replica replica : replicas) {
@@ -193,62 +293,5 @@ final class WorkerReplicas implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(5));
         results.close();
-    }
-
-    /** Everything written to {@code winch.results} from the moment it is created. */
-    static final class ResultsTail implements AutoCloseable {
-        private final List<ActionResult> seen = new CopyOnWriteArrayList<>();
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        ResultsTail(KafkaBroker broker, EventCodec codec) {
-            Map<String, Object> config = new HashMap<>(broker.consumerProps("unused"));
-            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(config);
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // resolve the end now, before anything is published
-            thread = new Thread(() -> {
-                try {
-                    while (running) {
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                            try {
-                                if (codec.fromRecord(record).data() instanceof ActionResult result) {
-                                    seen.add(result);
-                                }
-                            } catch (EventDecodingException e) {
-                                // not a result of these tests
-                            }
-                        }
-                    }
-                } catch (WakeupException e) {
-                    // closing
-                } finally {
-                    consumer.close();
-                }
-            }, "scale-out-results");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        List<ActionResult> of(String causeId) {
-            return seen.stream().filter(r -> r.causeId().equals(causeId)).toList();
-        }
-
-        int size() {
-            return seen.size();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            thread.join(5_000);
-        }
     }
 }

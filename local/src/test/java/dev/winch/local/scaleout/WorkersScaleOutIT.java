@@ -73,7 +73,7 @@ class WorkersScaleOutIT {
     void start(KafkaBroker broker) throws Exception {
         // A few milliseconds per API call, so a killed replica is likely to have a write in flight.
         kubernetes = SandboxKubernetes.startWithLatency(Duration.ofMillis(3));
-        replicas = new WorkerReplicas(broker, kubernetes);
+        replicas = new WorkerReplicas(broker, kubernetes.url());
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package dev.winch.host.kubernetes;
+package dev.winch.testkit;
 
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
@@ -21,8 +21,10 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,14 +41,26 @@ import java.util.regex.Pattern;
  * The fabric8 mock server in CRUD mode, plus the two things a drain needs that it does not serve as an API server
  * does: the Eviction API ({@code POST .../pods/{name}/eviction}) with a PodDisruptionBudget the test controls, and
  * the {@code spec.nodeName} field selector on pod lists (the mock server answers such a list with no pods at all,
- * so on the plain mock server a drain finds nothing to evict).
+ * so on the plain mock server a drain finds nothing to evict). Used by the host service's drain tests, the host
+ * benchmark and the scale-out proof.
  *
  * <p>An eviction is answered as kube-apiserver answers it: 404 with a NotFound Status when the pod does not exist,
  * 409 when the eviction's uid precondition names another pod, 429 with the TooManyRequests Status and the budget
  * as its cause while the test's budget allows no disruption of that pod, else the pod is deleted and the answer is
- * 201 with a Success Status.
+ * 201 with a Success Status. Each eviction is recorded with the time it arrived.
+ *
+ * <p>A Node's pod list reads every pod of the cluster and keeps that Node's. A benchmark with thousands of pods labels
+ * each with its Node ({@value #NODE_LABEL}) and calls {@link #findPodsByNodeLabel()}: a Node's pods are then found
+ * through that label, as an API server finds them in its cache.
  */
 public final class EvictionApi implements AutoCloseable {
+
+    /** On a pod: the Node it runs on, for the cheap lookup of a Node's pods (see above). */
+    public static final String NODE_LABEL = "testkit.winch.dev/node";
+
+    /** One eviction request as it arrived: {@code pod} is {@code namespace/name}, {@code code} the HTTP answer. */
+    public record EvictionRequest(Instant at, String pod, int code) {
+    }
 
     public static final String BUDGET_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
 
@@ -66,8 +80,9 @@ public final class EvictionApi implements AutoCloseable {
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
     private final Set<String> deletedByOwner = ConcurrentHashMap.newKeySet();
     private volatile String evictionApiVersion;
-    /** Every eviction request, {@code namespace/name answer-code}, in arrival order. */
-    private final List<String> evictions = new CopyOnWriteArrayList<>();
+    private volatile boolean byNodeLabel;
+    /** Every eviction request in arrival order. */
+    private final List<EvictionRequest> evictions = new CopyOnWriteArrayList<>();
 
     public EvictionApi() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher() {
@@ -86,15 +101,20 @@ public final class EvictionApi implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl("http://127.0.0.1:" + server.getPort())
-                .withNamespace("default")
-                .build();
-        client = new KubernetesClientBuilder().withConfig(config).build();
+        client = newClient();
     }
 
+    /** The server's own client, for seeding and reading; closed with it. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /** A client of its own (namespace {@code default}), for a service (which closes it on shutdown) or a watch. */
+    public KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(url())
+                .withNamespace("default")
+                .build()).build();
     }
 
     /** Base URL of the API, e.g. {@code http://127.0.0.1:34567}. */
@@ -110,6 +130,11 @@ public final class EvictionApi implements AutoCloseable {
      */
     public void servesEvictionsAs(String apiVersion) {
         evictionApiVersion = apiVersion;
+    }
+
+    /** Every pod carries {@value #NODE_LABEL}: a Node's pods are found through it, not by reading every pod. */
+    public void findPodsByNodeLabel() {
+        byNodeLabel = true;
     }
 
     /** {@code pod}'s budget (named {@code budget}) refuses its next {@code times} evictions. */
@@ -140,13 +165,18 @@ public final class EvictionApi implements AutoCloseable {
 
     /** Every eviction answered, {@code namespace/name code}, in order. */
     public List<String> evictions() {
+        return evictions.stream().map(e -> e.pod() + " " + e.code()).toList();
+    }
+
+    /** Every eviction answered, with the time it arrived, in order. */
+    public List<EvictionRequest> evictionLog() {
         return List.copyOf(evictions);
     }
 
     /** The pods an eviction was asked for, whatever the answer. */
     public Set<String> evictionsAskedFor() {
         Set<String> pods = ConcurrentHashMap.newKeySet();
-        evictions.forEach(line -> pods.add(line.substring(0, line.indexOf(' '))));
+        evictions.forEach(e -> pods.add(e.pod()));
         return pods;
     }
 
@@ -167,13 +197,14 @@ public final class EvictionApi implements AutoCloseable {
     }
 
     private synchronized MockResponse evict(String namespace, String name, String body) {
+        Instant at = Instant.now();
         String key = namespace + "/" + name;
         String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
         if (deletedByOwner.remove(key)) {
             crud.handleDelete(podPath);
         }
         MockResponse answer = evictionAnswer(key, podPath, body);
-        evictions.add(key + " " + answer.code());
+        evictions.add(new EvictionRequest(at, key, answer.code()));
         return answer;
     }
 
@@ -226,8 +257,10 @@ public final class EvictionApi implements AutoCloseable {
 
     /** What the API server answers for {@code fieldSelector=spec.nodeName=<node>}: only that Node's pods. */
     private MockResponse podsOnNode(String node) {
-        MockResponse all = crud.handleGet("/api/v1/pods");
-        PodList list = JSON.unmarshal(text(all), PodList.class);
+        String pods = byNodeLabel
+                ? "/api/v1/pods?labelSelector=" + URLEncoder.encode(NODE_LABEL + "=" + node, StandardCharsets.UTF_8)
+                : "/api/v1/pods";
+        PodList list = JSON.unmarshal(text(crud.handleGet(pods)), PodList.class);
         List<Pod> onNode = new ArrayList<>();
         for (Pod pod : list.getItems()) {
             if (pod.getSpec() != null && node.equals(pod.getSpec().getNodeName())) {
