@@ -91,7 +91,7 @@ final class FromStartBenchmark {
                 throw new IllegalArgumentException("no gateway jar at " + jar.toAbsolutePath()
                         + " (build it: mvn -o -pl bench -am package -DskipTests)");
             }
-            return new Options(integer(named, "--seconds", 30, 5, 600), integer(named, "--warm-seconds", 15, 3, 600),
+            return new Options(integer(named, "--seconds", 30, 10, 600), integer(named, "--warm-seconds", 15, 3, 600),
                     integer(named, "--connections", 50, 1, 10_000), integer(named, "--client-threads", 2, 1, 64),
                     integer(named, "--body-bytes", 1024, DockerHubPush.MIN_BYTES, 1024 * 1024), jar,
                     jvm.isBlank() ? List.of() : Arrays.asList(jvm.trim().split("\\s+")), Map.copyOf(env),
@@ -325,7 +325,7 @@ final class FromStartBenchmark {
             fullSpeed = i;
         }
         double firstTen = 0;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < Math.min(10, counts.length); i++) {
             firstTen += counts[i];
         }
         StringBuilder md = new StringBuilder();
