@@ -135,6 +135,7 @@ public record BenchOptions(
               --server-jvm-opts S  JVM options of the server processes (default: the image's entry point,
                                    "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
               --webhook-bin PATH   adnanh/webhook (default /usr/bin/webhook)
+            or: java -jar bench/target/winch-bench.jar --from-start --help (throughput per second from the start)
             """;
 
     public static BenchOptions fromArgs(String[] args) {

@@ -54,6 +54,10 @@ public final class GatewayBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--from-start")) {
+            FromStartBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         BenchOptions options;
         try {
             options = BenchOptions.fromArgs(args);

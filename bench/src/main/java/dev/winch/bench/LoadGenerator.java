@@ -52,7 +52,15 @@ public final class LoadGenerator {
 
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
-            int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut) {
+            int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut, long originMillis,
+            int prewarmPort, int prewarmSeconds) {
+
+        /** As before per-second counts and the pre-warm existed. */
+        Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
+                int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut) {
+            this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, spread, idsOut,
+                    0, 0, 0);
+        }
 
         /** In {@code path}, this stands for the repository a connection pushes. */
         static final String REPO = "{repo}";
@@ -65,6 +73,13 @@ public final class LoadGenerator {
                     String.valueOf(bodyBytes), "--key-spread", spread.label()));
             if (idsOut != null) {
                 args.addAll(List.of("--ids-out", idsOut.toString()));
+            }
+            if (originMillis > 0) {
+                args.addAll(List.of("--origin-ms", String.valueOf(originMillis)));
+            }
+            if (prewarmPort > 0) {
+                args.addAll(List.of("--prewarm-port", String.valueOf(prewarmPort), "--prewarm-seconds",
+                        String.valueOf(prewarmSeconds)));
             }
             return args;
         }
@@ -79,7 +94,10 @@ public final class LoadGenerator {
                     Integer.parseInt(named.get("--threads")), Integer.parseInt(named.get("--warmup")),
                     Integer.parseInt(named.get("--duration")), Integer.parseInt(named.get("--body-bytes")),
                     BenchOptions.KeySpread.valueOf(named.get("--key-spread").toUpperCase(java.util.Locale.ROOT)),
-                    named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null);
+                    named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null,
+                    Long.parseLong(named.getOrDefault("--origin-ms", "0")),
+                    Integer.parseInt(named.getOrDefault("--prewarm-port", "0")),
+                    Integer.parseInt(named.getOrDefault("--prewarm-seconds", "0")));
         }
     }
 
@@ -89,6 +107,16 @@ public final class LoadGenerator {
         BenchLogging.configure(BenchOptions.GatewayLog.OFF, null);
         PrintStream out = System.out;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.threads()));
+        long origin = settings.originMillis();
+        if (settings.prewarmPort() > 0) {
+            prewarm(vertx, settings);
+            out.println("PREWARMED");
+            out.flush();
+            // The parent starts the server under test now, and says when: the origin of the per-second counts.
+            String go = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    .readLine();
+            origin = Long.parseLong(go.substring("GO ".length()).trim());
+        }
         long start = System.nanoTime();
         Clock clock = new Clock(start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds()),
                 start + TimeUnit.SECONDS.toNanos(settings.warmupSeconds() + settings.durationSeconds()));
@@ -99,7 +127,7 @@ public final class LoadGenerator {
             for (int c = t; c < settings.connections(); c += settings.threads()) {
                 mine.add(c);
             }
-            loops.add(new Loop(settings, clock, mine));
+            loops.add(new Loop(settings, clock, mine, new Stats(origin)));
         }
         for (Loop loop : loops) {
             vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
@@ -130,6 +158,32 @@ public final class LoadGenerator {
         System.exit(0);
     }
 
+    /**
+     * The same load against a bare server for {@code prewarmSeconds}, answers discarded: so that when the server
+     * under test starts, the client's own request path is compiled and what ramps up is the server alone.
+     */
+    private static void prewarm(Vertx vertx, Settings settings) throws Exception {
+        Settings bare = new Settings(settings.host(), settings.prewarmPort(), "/ingest?key=" + Settings.REPO,
+                settings.connections(), settings.threads(), 0, settings.prewarmSeconds(), settings.bodyBytes(),
+                settings.spread(), null, 0, 0, 0);
+        long start = System.nanoTime();
+        Clock clock = new Clock(start, start + TimeUnit.SECONDS.toNanos(settings.prewarmSeconds()));
+        List<Loop> loops = new ArrayList<>();
+        for (int t = 0; t < bare.threads(); t++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int c = t; c < bare.connections(); c += bare.threads()) {
+                mine.add(c);
+            }
+            loops.add(new Loop(bare, clock, mine, new Stats(0)));
+        }
+        for (Loop loop : loops) {
+            vertx.deployVerticle(loop).await(30, TimeUnit.SECONDS);
+        }
+        for (Loop loop : loops) {
+            loop.drained.future().await(settings.prewarmSeconds() + DRAIN_TIMEOUT_MS / 1000, TimeUnit.SECONDS);
+        }
+    }
+
     private static void sleepUntil(long nanos) throws InterruptedException {
         long left;
         while ((left = nanos - System.nanoTime()) > 0) {
@@ -152,13 +206,14 @@ public final class LoadGenerator {
         private final Settings settings;
         private final Clock clock;
         private final List<Integer> connections;
-        private final Stats stats = new Stats();
+        private final Stats stats;
         private final Promise<Stats> drained = Promise.promise();
         private HttpClientAgent client;
         private int active;
 
-        Loop(Settings settings, Clock clock, List<Integer> connections) {
+        Loop(Settings settings, Clock clock, List<Integer> connections, Stats stats) {
             this.settings = settings;
+            this.stats = stats;
             this.clock = clock;
             this.connections = connections;
         }
@@ -245,6 +300,13 @@ public final class LoadGenerator {
         private long[] idLow = new long[1 << 16];
         private int ids;
         private long missingIds;
+        /** With an origin (wall clock, ms): 2xx answers per second since then, whatever the window. */
+        private final long originMillis;
+        private long[] perSecond = new long[64];
+
+        Stats(long originMillis) {
+            this.originMillis = originMillis;
+        }
 
         void answer(long sent, long done, int status, Buffer answer, Clock clock) {
             boolean inWindow = done >= clock.windowStart && done < clock.windowEnd;
@@ -253,6 +315,13 @@ public final class LoadGenerator {
             if (ok) {
                 total2xx++;
                 collectId(answer);
+                if (originMillis > 0) {
+                    int second = (int) Math.max(0, (System.currentTimeMillis() - originMillis) / 1000);
+                    if (second >= perSecond.length) {
+                        perSecond = Arrays.copyOf(perSecond, Math.max(second + 1, perSecond.length * 2));
+                    }
+                    perSecond[second]++;
+                }
             }
             if (!inWindow) {
                 return;
@@ -297,8 +366,14 @@ public final class LoadGenerator {
         }
 
         static Stats merge(List<Stats> parts) {
-            Stats all = new Stats();
+            Stats all = new Stats(parts.isEmpty() ? 0 : parts.get(0).originMillis);
             for (Stats s : parts) {
+                if (s.perSecond.length > all.perSecond.length) {
+                    all.perSecond = Arrays.copyOf(all.perSecond, s.perSecond.length);
+                }
+                for (int i = 0; i < s.perSecond.length; i++) {
+                    all.perSecond[i] += s.perSecond[i];
+                }
                 all.latencies = concat(all.latencies, all.measured, s.latencies, s.measured);
                 all.measured += s.measured;
                 all.idHigh = concat(all.idHigh, all.ids, s.idHigh, s.ids);
@@ -333,7 +408,16 @@ public final class LoadGenerator {
             statuses.forEach(statusJson::put);
             JsonObject errorJson = new JsonObject();
             errors.forEach(errorJson::put);
+            io.vertx.core.json.JsonArray seconds = new io.vertx.core.json.JsonArray();
+            int last = perSecond.length;
+            while (last > 0 && perSecond[last - 1] == 0) {
+                last--;
+            }
+            for (int i = 0; i < last; i++) {
+                seconds.add(perSecond[i]);
+            }
             return new JsonObject()
+                    .put("perSecond2xx", seconds)
                     .put("windowNanos", windowNanos)
                     .put("window2xx", window2xx)
                     .put("windowOther", windowOther)

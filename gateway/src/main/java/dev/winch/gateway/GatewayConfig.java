@@ -23,6 +23,11 @@ import java.util.Optional;
  * @param rateBurst         {@code WINCH_RATE_LIMIT_BURST}: default burst per receiver
  * @param maxInFlight       {@code WINCH_MAX_IN_FLIGHT}: requests waiting for Kafka before new ones get 503
  * @param statusCapacity    {@code WINCH_EVENT_STATUS_CAPACITY}: events whose delivery status is kept
+ * @param instances         {@code WINCH_GATEWAY_INSTANCES}: HTTP server instances, each on its own event loop, sharing
+ *                          the port; by default one per available processor
+ * @param warmupRequests    {@code WINCH_GATEWAY_WARMUP}: synthetic requests sent through the request path before the
+ *                          gateway listens; 0, the default, sends none (measured on two cores, a warm-up delayed
+ *                          readiness by more than it shortened the ramp after it: docs/benchmarks.md)
  */
 public record GatewayConfig(
         RuntimeConfig runtime,
@@ -36,7 +41,13 @@ public record GatewayConfig(
         double ratePerSecond,
         int rateBurst,
         int maxInFlight,
-        int statusCapacity) implements ServiceConfig {
+        int statusCapacity,
+        int instances,
+        int warmupRequests) implements ServiceConfig {
+
+    /** More instances than this buy nothing but event-loop contexts: the machine has not that many cores. */
+    public static final int MAX_INSTANCES = 64;
+    public static final int DEFAULT_WARMUP_REQUESTS = 0;
 
     public static GatewayConfig fromEnv(Map<String, String> variables) {
         Env env = new Env(variables);
@@ -53,8 +64,18 @@ public record GatewayConfig(
                 env.integer("WINCH_RATE_LIMIT_PER_SECOND", 50, 1, 1_000_000),
                 env.integer("WINCH_RATE_LIMIT_BURST", 100, 1, 1_000_000),
                 env.integer("WINCH_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
-                env.integer("WINCH_EVENT_STATUS_CAPACITY", 10_000, 100, 10_000_000));
+                env.integer("WINCH_EVENT_STATUS_CAPACITY", 10_000, 100, 10_000_000),
+                env.integer("WINCH_GATEWAY_INSTANCES", defaultInstances(), 1, MAX_INSTANCES),
+                env.integer("WINCH_GATEWAY_WARMUP", DEFAULT_WARMUP_REQUESTS, 0, 1_000_000));
         env.validate();
         return config;
+    }
+
+    /**
+     * One HTTP server instance per processor the JVM may use (in a container: its CPU limit, as the JVM reads it):
+     * each instance is one event loop, and an event loop uses at most one core.
+     */
+    static int defaultInstances() {
+        return Math.max(1, Math.min(MAX_INSTANCES, Runtime.getRuntime().availableProcessors()));
     }
 }

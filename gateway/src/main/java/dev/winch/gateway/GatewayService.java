@@ -9,7 +9,6 @@ import dev.winch.gateway.http.ApiError;
 import dev.winch.gateway.http.ConsolePages;
 import dev.winch.gateway.http.ConsoleRoutes;
 import dev.winch.gateway.http.HookHandler;
-import dev.winch.gateway.http.InvalidRequests;
 import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.receiver.ChannelNames;
 import dev.winch.gateway.receiver.ReceiverRegistry;
@@ -18,17 +17,18 @@ import dev.winch.gateway.receiver.ReceiverStore;
 import dev.winch.gateway.receiver.ReceiversFile;
 import dev.winch.gateway.status.AcceptedEventSearch;
 import dev.winch.gateway.status.EventStatusStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +67,13 @@ public final class GatewayService {
         runtime.onClose(consoleKafka::close);
     }
 
-    /** Loads the receivers, catches up with the topic, starts the HTTP server; completes with its port. */
+    /**
+     * Loads the receivers, catches up with the topics, warms the request path up meanwhile, then starts the HTTP server
+     * instances; completes with their port.
+     */
     public Future<Integer> start() {
+        // The warm-up needs nothing from Kafka: it runs while the receivers and the results are caught up with.
+        Future<Void> warmedUp = warmUp();
         return runtime.blocking().call(() -> {
                     channels = channelNames();
                     return fileReceivers();
@@ -84,13 +89,44 @@ public final class GatewayService {
                     runtime.onClose(status::stop);
                     return status.start();
                 })
-                .compose(v -> runtime.vertx().createHttpServer(InvalidRequests.limits(new HttpServerOptions()))
-                        .invalidRequestHandler(new InvalidRequests())
-                        .requestHandler(requestHandler())
-                        .listen(config.httpPort(), config.httpHost()))
-                .map(server -> {
-                    runtime.onClose(server::close);
-                    return server.actualPort();
+                .compose(v -> warmedUp)
+                .compose(v -> listen());
+    }
+
+    /**
+     * Sends {@code WINCH_GATEWAY_WARMUP} synthetic requests through the request path before anything listens (see
+     * {@link Warmup}). It only makes the start faster: when it fails, the gateway starts anyway. Never fails.
+     */
+    private Future<Void> warmUp() {
+        if (config.warmupRequests() == 0) {
+            return Future.succeededFuture();
+        }
+        return new Warmup(runtime.vertx(), runtime.clock(), config).run(config.warmupRequests())
+                .onSuccess(done -> LOG.info("Warm-up: {}", done))
+                .<Void>mapEmpty()
+                .recover(error -> {
+                    LOG.warn("Warm-up did not complete, starting without it: {}", error.toString());
+                    return Future.succeededFuture();
+                });
+    }
+
+    /**
+     * Deploys the HTTP server instances; completes with the port once every one listens. They share one hook handler,
+     * so the in-flight limit, the gauge and the request meters are the process's, not an instance's.
+     */
+    private Future<Integer> listen() {
+        HookHandler hooks = new HookHandler(receivers, runtime.publisher(), status, runtime.clock(),
+                runtime.registry(), config.maxInFlight(), config.maxBodyBytes());
+        // Port 0 would give every instance a port of its own; a negative port is one free port they all share.
+        int port = config.httpPort() == 0 ? -1 : config.httpPort();
+        AtomicInteger actualPort = new AtomicInteger();
+        return runtime.vertx()
+                .deployVerticle(() -> new HttpServerVerticle(() -> requestHandler(hooks), port, config.httpHost(),
+                        actualPort), new DeploymentOptions().setInstances(config.instances()))
+                .map(deployment -> {
+                    runtime.onClose(() -> runtime.vertx().undeploy(deployment));
+                    LOG.info("{} HTTP server instance(s) on port {}", config.instances(), actualPort.get());
+                    return actualPort.get();
                 });
     }
 
@@ -137,9 +173,7 @@ public final class GatewayService {
      * noticeable share of it. Everything else, including hook paths the router has to normalise or requests that
      * expect {@code 100-continue}, goes through the router.
      */
-    Handler<HttpServerRequest> requestHandler() {
-        HookHandler hooks = new HookHandler(receivers, runtime.publisher(), status, runtime.clock(),
-                runtime.registry(), config.maxInFlight(), config.maxBodyBytes());
+    Handler<HttpServerRequest> requestHandler(HookHandler hooks) {
         Router router = router(hooks);
         return request -> {
             String id = plainHookId(request);

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
+    /** The thread each line was logged on, by index. */
+    private final List<String> threads = new ArrayList<>();
 
     private LogCapture() {
     }
@@ -34,10 +36,22 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
             line.append(" caused by ").append(cause.getClassName()).append(": ").append(cause.getMessage());
         }
         lines.add(line.toString());
+        threads.add(event.getThreadName());
     }
 
     public synchronized List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The threads that logged lines containing {@code text}. */
+    public synchronized java.util.Set<String> threadsLogging(String text) {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                found.add(threads.get(i));
+            }
+        }
+        return found;
     }
 
     @Override

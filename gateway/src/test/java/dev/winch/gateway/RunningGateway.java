@@ -27,10 +27,12 @@ public final class RunningGateway implements AutoCloseable {
 
     /** A replica whose management server answers but whose service has not started. */
     public static RunningGateway prepare(String bootstrapServers, Map<String, String> env) throws Exception {
+        // No warm-up unless a test asks for one: it would add seconds to every start and test nothing.
         Map<String, String> all = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "WINCH_MANAGEMENT_PORT", "0",
-                "WINCH_HTTP_PORT", "0"));
+                "WINCH_HTTP_PORT", "0",
+                "WINCH_GATEWAY_WARMUP", "0"));
         all.putAll(env);
         return new RunningGateway(GatewayConfig.fromEnv(all));
     }

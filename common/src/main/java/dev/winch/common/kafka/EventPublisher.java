@@ -17,11 +17,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes records to Kafka and completes only when the broker acknowledged them (acks=all, idempotent producer).
@@ -56,6 +59,16 @@ public final class EventPublisher {
     /** A producer with {@code producerConfig}, except that its own {@code max.block.ms} is 0 (see above). */
     public EventPublisher(Vertx vertx, Map<String, String> producerConfig, EventCodec codec, MeterRegistry registry) {
         this(vertx, new KafkaProducer<>(nonBlocking(producerConfig)), maxWait(producerConfig), codec, registry);
+    }
+
+    /**
+     * A publisher whose records go nowhere: each one is encoded and handed over exactly as by a real publisher, then
+     * acknowledged at once by a producer that keeps nothing. It lets a service run its whole write path without
+     * writing anything (the gateway's warm-up before it serves). Its counters go to {@code registry}: give it one
+     * of its own so they do not count as real records.
+     */
+    public static EventPublisher discarding(Vertx vertx, EventCodec codec, MeterRegistry registry) {
+        return new EventPublisher(vertx, new DiscardingProducer(), Duration.ofSeconds(1), codec, registry);
     }
 
     /**
@@ -191,6 +204,22 @@ public final class EventPublisher {
         boolean handedOver() {
             returned = true;
             return !wouldWait;
+        }
+    }
+
+    /** Acknowledges every record in {@code send} and forgets it (a MockProducer would keep them all). */
+    private static final class DiscardingProducer extends MockProducer<String, byte[]> {
+
+        DiscardingProducer() {
+            super(true, null, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public synchronized java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<String, byte[]> record,
+                org.apache.kafka.clients.producer.Callback callback) {
+            java.util.concurrent.Future<RecordMetadata> sent = super.send(record, callback);
+            clear();
+            return sent;
         }
     }
 

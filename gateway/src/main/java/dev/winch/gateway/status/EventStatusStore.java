@@ -9,6 +9,7 @@ import dev.winch.common.event.Outcome;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.TopicFollower;
 import dev.winch.gateway.receiver.Receiver;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,13 @@ import org.apache.kafka.common.header.Header;
  * What became of the events this gateway accepted: accepted, then the worker's results. Each replica keeps the
  * last {@code capacity} events in memory: those it accepted itself, those it found with an
  * {@link AcceptedEventSearch} when asked, and every event a worker reported on in {@code winch.results}, which it
- * follows from the moment it starts. Accessed on one Vert.x context only.
+ * follows from the moment it starts.
+ *
+ * <p>Thread-safe: every HTTP server instance records what it accepted and asks for statuses from its own event loop,
+ * and the results arrive on the follower's context. The maps are guarded by the store's monitor (each access is a
+ * map operation or two, shorter than a hand-over to another context would be), and an {@link EventStatus} is
+ * immutable: a result replaces it with a copy, so a reader never sees a list being appended to. A change listener is
+ * called on the context it was registered from.
  */
 public final class EventStatusStore {
 
@@ -42,6 +49,10 @@ public final class EventStatusStore {
      */
     public record EventStatus(String eventId, String type, String receiverId, String target, Instant acceptedAt,
             List<ActionResult> results, RequestInfo request) {
+
+        public EventStatus {
+            results = List.copyOf(results);
+        }
 
         public EventStatus(String eventId, String type, String receiverId, String target, Instant acceptedAt,
                 List<ActionResult> results) {
@@ -79,6 +90,13 @@ public final class EventStatusStore {
         public Optional<ActionResult> newest() {
             return results.isEmpty() ? Optional.empty() : Optional.of(results.get(results.size() - 1));
         }
+
+        EventStatus with(ActionResult result) {
+            List<ActionResult> all = new ArrayList<>(results.size() + 1);
+            all.addAll(results);
+            all.add(result);
+            return new EventStatus(eventId, type, receiverId, target, acceptedAt, all, request);
+        }
     }
 
     /**
@@ -104,7 +122,7 @@ public final class EventStatusStore {
     private final Map<String, EventStatus> events;
     /** The newest event each receiver had accepted here, by receiver id. */
     private final Map<String, String> lastByReceiver = new HashMap<>();
-    private final List<Consumer<EventStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final EventCodec codec = new EventCodec();
     private final TopicFollower follower;
 
@@ -141,21 +159,24 @@ public final class EventStatusStore {
      * redelivered request (the same event id) keeps what is known of the first one.
      */
     public void accepted(Event<?> event, String key, RequestInfo request) {
-        EventStatus known = events.get(event.id());
-        if (known != null && known.acceptedHere()) {
-            return;
-        }
         String receiver = receiverOf(event);
-        EventStatus status = new EventStatus(event.id(), event.type().type(), receiver, key, event.time(),
-                known == null ? new ArrayList<>() : known.results(),
-                request == null ? new RequestInfo(null, null, null, -1, null) : request);
-        if (known != null) {
-            // Re-inserted so that it counts as the newest: its results arrived before it was accepted here.
-            events.remove(event.id());
-        }
-        events.put(event.id(), status);
-        if (receiver != null) {
-            lastByReceiver.put(receiver, event.id());
+        EventStatus status;
+        synchronized (this) {
+            EventStatus known = events.get(event.id());
+            if (known != null && known.acceptedHere()) {
+                return;
+            }
+            status = new EventStatus(event.id(), event.type().type(), receiver, key, event.time(),
+                    known == null ? List.of() : known.results(),
+                    request == null ? new RequestInfo(null, null, null, -1, null) : request);
+            if (known != null) {
+                // Re-inserted so that it counts as the newest: its results arrived before it was accepted here.
+                events.remove(event.id());
+            }
+            events.put(event.id(), status);
+            if (receiver != null) {
+                lastByReceiver.put(receiver, event.id());
+            }
         }
         changed(status);
     }
@@ -165,7 +186,10 @@ public final class EventStatusStore {
      * {@code limit} of them.
      */
     public List<EventStatus> newest(Filter filter, int limit) {
-        List<EventStatus> all = new ArrayList<>(events.values());
+        List<EventStatus> all;
+        synchronized (this) {
+            all = new ArrayList<>(events.values());
+        }
         List<EventStatus> found = new ArrayList<>(Math.min(limit, all.size()));
         for (int i = all.size() - 1; i >= 0 && found.size() < limit; i--) {
             EventStatus event = all.get(i);
@@ -177,17 +201,19 @@ public final class EventStatusStore {
     }
 
     /** The newest event this replica accepted for a receiver, while it is still kept. */
-    public Optional<EventStatus> lastDelivery(String receiverId) {
+    public synchronized Optional<EventStatus> lastDelivery(String receiverId) {
         return Optional.ofNullable(lastByReceiver.get(receiverId)).map(events::get);
     }
 
     /**
      * Calls {@code listener} with an event each time this replica accepts one or a result changes one it
-     * accepted, on this store's context; returns what removes it again.
+     * accepted, on the Vert.x context it is registered from (directly, when registered outside one); returns what
+     * removes it again.
      */
     public Runnable onChange(Consumer<EventStatus> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        Listener registered = new Listener(Vertx.currentContext(), listener);
+        listeners.add(registered);
+        return () -> listeners.remove(registered);
     }
 
     /** How many listeners {@link #onChange} has (for tests: a closed stream must not leave one behind). */
@@ -196,12 +222,20 @@ public final class EventStatusStore {
     }
 
     private void changed(EventStatus status) {
-        for (Consumer<EventStatus> listener : listeners) {
-            listener.accept(status);
+        for (Listener listener : listeners) {
+            if (listener.context() == null || listener.context() == Vertx.currentContext()) {
+                listener.callback().accept(status);
+            } else {
+                // An event accepted on another instance's event loop: the listener's response lives on its own.
+                listener.context().runOnContext(v -> listener.callback().accept(status));
+            }
         }
     }
 
-    public Optional<EventStatus> find(String eventId) {
+    private record Listener(Context context, Consumer<EventStatus> callback) {
+    }
+
+    public synchronized Optional<EventStatus> find(String eventId) {
         return Optional.ofNullable(events.get(eventId));
     }
 
@@ -209,7 +243,7 @@ public final class EventStatusStore {
      * Records an event another replica accepted (found by an {@link AcceptedEventSearch}); results already known
      * for it are kept. Returns what is now known.
      */
-    public EventStatus remember(EventStatus accepted) {
+    public synchronized EventStatus remember(EventStatus accepted) {
         EventStatus known = events.get(accepted.eventId());
         if (known == null) {
             events.put(accepted.eventId(), accepted);
@@ -232,9 +266,13 @@ public final class EventStatusStore {
             return;
         }
         if (event.data() instanceof ActionResult result) {
-            EventStatus status = events.computeIfAbsent(result.causeId(), id -> new EventStatus(id,
-                    result.causeType(), result.receiverId(), result.target(), null, new ArrayList<>()));
-            status.results().add(result);
+            EventStatus status;
+            synchronized (this) {
+                EventStatus known = events.get(result.causeId());
+                status = known != null ? known.with(result) : new EventStatus(result.causeId(), result.causeType(),
+                        result.receiverId(), result.target(), null, List.of(result));
+                events.put(result.causeId(), status);
+            }
             if (status.acceptedHere()) {
                 changed(status);
             }
@@ -258,7 +296,7 @@ public final class EventStatusStore {
             accepted = null;
         }
         return new EventStatus(id, header(record, "ce_type"), receiver, header(record, "ce_subject"), accepted,
-                new ArrayList<>());
+                List.of());
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -10,17 +10,23 @@ import dev.winch.common.kafka.KafkaClientSettings;
 import dev.winch.gateway.status.EventStatusStore.EventStatus;
 import dev.winch.gateway.status.EventStatusStore.Filter;
 import dev.winch.gateway.status.EventStatusStore.RequestInfo;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The listing side of the status store, without Kafka: it is not started, only fed. */
+/**
+ * The status store without Kafka: it is not started, only fed; also as the HTTP server instances use it, each
+ * recording and asking from its own thread at once.
+ */
 class EventStatusStoreTest {
 
     private static final RequestInfo REQUEST = new RequestInfo("10.0.0.1", "curl/8", null, 0, "token-query");
@@ -81,5 +87,82 @@ class EventStatusStoreTest {
 
         assertThat(heard).containsExactly(one);
         assertThat(store.listeners()).isZero();
+    }
+
+    @Test
+    void eventsRecordedFromSeveralThreadsAtOnceAreAllKeptAndFound() throws Exception {
+        int threads = 4;
+        int perThread = 5_000;
+        EventStatusStore shared = new EventStatusStore(vertx, KafkaClientSettings.plaintext("unused:9092"),
+                threads * perThread);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<List<String>>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            running.add(CompletableFuture.supplyAsync(() -> {
+                List<String> ids = new ArrayList<>();
+                awaitQuietly(go);
+                for (int i = 0; i < perThread; i++) {
+                    Event<ServiceScaleRequested> event = new Event<>(UUID.randomUUID().toString(),
+                            URI.create("/winch/gateway/hooks/web-up"), Instant.now(), new ServiceScaleRequested(
+                            "web-up", new WorkloadRef("demo", "deployment", "web"), ScaleAction.UP, 1, 1, 9, 0));
+                    shared.accepted(event, event.key(), REQUEST);
+                    ids.add(event.id());
+                    // Readers and writers interleave, as status requests do with accepted events.
+                    assertThat(shared.find(ids.get(i / 2))).isPresent();
+                    shared.newest(new Filter("web-up", null, null), 5);
+                }
+                return ids;
+            }, runnable -> new Thread(runnable).start()));
+        }
+        go.countDown();
+
+        List<String> all = new ArrayList<>();
+        for (CompletableFuture<List<String>> thread : running) {
+            all.addAll(thread.get(60, TimeUnit.SECONDS));
+        }
+        assertThat(all).hasSize(threads * perThread).allSatisfy(id ->
+                assertThat(shared.find(id)).hasValueSatisfying(status -> {
+                    assertThat(status.target()).isEqualTo("demo/deployment/web");
+                    assertThat(status.acceptedHere()).isTrue();
+                }));
+        assertThat(shared.newest(new Filter(null, null, null), threads * perThread + 1)).hasSize(threads * perThread);
+    }
+
+    @Test
+    void statusesAreImmutableSoAReaderNeverSeesAResultListGrowUnderIt() {
+        String id = UUID.randomUUID().toString();
+        EventStatus searched = new EventStatus(id, "dev.winch.service.scale.requested", "web-up",
+                "demo/deployment/web", Instant.now(), new ArrayList<>());
+
+        EventStatus remembered = store.remember(searched);
+
+        assertThat(store.find(id)).contains(remembered);
+        assertThat(remembered.results()).isUnmodifiable();
+    }
+
+    @Test
+    void aListenerIsCalledOnTheContextItWasRegisteredFrom() throws Exception {
+        Context streaming = vertx.getOrCreateContext();
+        CompletableFuture<Thread> calledOn = new CompletableFuture<>();
+        CompletableFuture<Thread> registeredOn = new CompletableFuture<>();
+        streaming.runOnContext(v -> {
+            store.onChange(event -> calledOn.complete(Thread.currentThread()));
+            registeredOn.complete(Thread.currentThread());
+        });
+        Thread expected = registeredOn.get(10, TimeUnit.SECONDS);
+
+        // Accepted on another thread, as on another HTTP server instance's event loop.
+        accept("r1", "web");
+
+        assertThat(calledOn.get(10, TimeUnit.SECONDS)).isSameAs(expected);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
