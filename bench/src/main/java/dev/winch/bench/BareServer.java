@@ -7,7 +7,8 @@ import dev.winch.common.kafka.KafkaSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -18,8 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The limit the gateway is compared with: a Vert.x HTTP server that writes each body as it is to a topic, with the
  * producer settings every Winch service uses (acks=all, idempotent, linger.ms=0), and answers 202 only after the
- * broker acknowledged it. No routing, auth, parsing or logging. Like the gateway it is one HTTP server created
- * outside a verticle, so both serve their connections from one event loop.
+ * broker acknowledged it. No routing, auth, parsing or logging. Like the gateway it serves its connections from
+ * {@code instances} HTTP server instances sharing one port (Vert.x verticle instances, one event loop each), one
+ * producer for all.
  *
  * <p>It writes through the gateway's own {@link EventPublisher} ({@link BareProducer#WINCH}, the default, so both
  * pay the same to reach Kafka) or through vertx-kafka-client's {@code KafkaProducer} ({@link BareProducer#VERTX},
@@ -36,7 +38,8 @@ final class BareServer {
     private final String topic;
     private final BiFunction<String, byte[], Future<?>> send;
     private final Runnable closeProducer;
-    private HttpServer server;
+    private volatile int port;
+    private String deployment;
 
     private BareServer(Vertx vertx, String bootstrapServers, String topic, BareProducer producer) {
         this.vertx = vertx;
@@ -55,7 +58,7 @@ final class BareServer {
 
     /**
      * The bare server as a process of its own ({@code --deploy process}): {@code --bootstrap HOST:PORT --topic T
-     * --producer winch|vertx --port N}. Serves until its standard input closes or it is sent SIGTERM.
+     * --producer winch|vertx --port N [--instances N]}. Serves until its standard input closes or it is sent SIGTERM.
      */
     public static void main(String[] args) throws Exception {
         java.util.Map<String, String> named = new java.util.HashMap<>();
@@ -65,7 +68,8 @@ final class BareServer {
         BenchLogging.configure(BenchOptions.GatewayLog.OFF, null);
         BareServer bare = start(named.get("--bootstrap"), named.get("--topic"),
                 BareProducer.valueOf(named.get("--producer").toUpperCase(java.util.Locale.ROOT)),
-                Integer.parseInt(named.get("--port"))).await(60, TimeUnit.SECONDS);
+                Integer.parseInt(named.get("--port")), Integer.parseInt(named.getOrDefault("--instances", "1")))
+                .await(60, TimeUnit.SECONDS);
         System.out.println("LISTENING " + bare.port());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,23 +86,30 @@ final class BareServer {
     }
 
     /** Starts on a free port of 127.0.0.1; completes with the server. */
-    static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer) {
-        return start(bootstrapServers, topic, producer, 0);
+    static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer, int instances) {
+        return start(bootstrapServers, topic, producer, 0, instances);
     }
 
-    private static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer, int port) {
+    private static Future<BareServer> start(String bootstrapServers, String topic, BareProducer producer, int port,
+            int instances) {
         BareServer bare = new BareServer(Vertx.vertx(), bootstrapServers, topic, producer);
-        return bare.vertx.createHttpServer()
-                .requestHandler(bare::handle)
-                .listen(port, "127.0.0.1")
-                .map(server -> {
-                    bare.server = server;
+        // As the gateway does: a negative port is one free port all instances share (0 would give each its own).
+        int listenOn = port == 0 ? -1 : port;
+        return bare.vertx.deployVerticle(() -> new VerticleBase() {
+                    @Override
+                    public Future<?> start() {
+                        return vertx.createHttpServer().requestHandler(bare::handle).listen(listenOn, "127.0.0.1")
+                                .onSuccess(server -> bare.port = server.actualPort());
+                    }
+                }, new DeploymentOptions().setInstances(instances))
+                .map(deployment -> {
+                    bare.deployment = deployment;
                     return bare;
                 });
     }
 
     int port() {
-        return server.actualPort();
+        return port;
     }
 
     /**
@@ -106,7 +117,7 @@ final class BareServer {
      * close future created on a loop it terminates can never be completed.
      */
     void close(long timeoutSeconds) throws Exception {
-        server.close().await(timeoutSeconds, TimeUnit.SECONDS);
+        vertx.undeploy(deployment).await(timeoutSeconds, TimeUnit.SECONDS);
         closeProducer.run();
         vertx.close().await(timeoutSeconds, TimeUnit.SECONDS);
     }

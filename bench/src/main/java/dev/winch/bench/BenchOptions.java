@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param gatewayJar    the gateway's runnable jar, started with {@code java -jar} when deployed as processes
  * @param serverJvmOptions JVM options of the gateway and bare server processes
  * @param webhookBinary adnanh/webhook, the third server; skipped with a message where it is not installed
+ * @param instances     HTTP server instances (event loops) of the gateway ({@code WINCH_GATEWAY_INSTANCES}) and of
+ *                      the bare server alike
  */
 public record BenchOptions(
         int connections,
@@ -42,7 +44,8 @@ public record BenchOptions(
         List<KeySpread> keySpreads,
         Path gatewayJar,
         List<String> serverJvmOptions,
-        Path webhookBinary) {
+        Path webhookBinary,
+        int instances) {
 
     /** The servers under load. */
     public enum Server {
@@ -135,6 +138,7 @@ public record BenchOptions(
               --server-jvm-opts S  JVM options of the server processes (default: the image's entry point,
                                    "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
               --webhook-bin PATH   adnanh/webhook (default /usr/bin/webhook)
+              --instances N        HTTP server instances (event loops) of the gateway and the bare server (default 1)
             or: java -jar bench/target/winch-bench.jar --from-start --help (throughput per second from the start)
             """;
 
@@ -155,6 +159,7 @@ public record BenchOptions(
         Path gatewayJar = Path.of("gateway", "target", "gateway.jar");
         List<String> serverJvm = List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
         Path webhook = Path.of("/usr/bin/webhook");
+        int instances = 1;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--help") || name.equals("-h")) {
@@ -182,6 +187,7 @@ public record BenchOptions(
                 case "--server-jvm-opts" -> serverJvm = value.isBlank() ? List.of()
                         : Arrays.asList(value.trim().split("\\s+"));
                 case "--webhook-bin" -> webhook = Path.of(value);
+                case "--instances" -> instances = integer(name, value, 1, 64);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -196,7 +202,8 @@ public record BenchOptions(
             throw new IllegalArgumentException("--gateway-log stdout needs --deploy process");
         }
         return new BenchOptions(connections, warmup, duration, rounds, servers, clientThreads, bodyBytes, log, verify,
-                List.copyOf(jvm), bareProducer, deploy, spreads, gatewayJar, List.copyOf(serverJvm), webhook);
+                List.copyOf(jvm), bareProducer, deploy, spreads, gatewayJar, List.copyOf(serverJvm), webhook,
+                instances);
     }
 
     private static int integer(String name, String value, int min, int max) {

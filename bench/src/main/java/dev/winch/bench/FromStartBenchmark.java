@@ -166,7 +166,7 @@ final class FromStartBenchmark {
             Map<TopicPartition, Long> before = audit.endOffsets(Topics.IMAGE_PUSHED);
 
             BareServer bare = options.clientPrewarm() == 0 ? null : BareServer.start(kafka.bootstrapServers(),
-                    GatewayBenchmark.BARE_TOPIC, BenchOptions.BareProducer.WINCH).await(30, TimeUnit.SECONDS);
+                    GatewayBenchmark.BARE_TOPIC, BenchOptions.BareProducer.WINCH, 1).await(30, TimeUnit.SECONDS);
             Process load = startLoad(httpPort, token, bare == null ? 0 : bare.port());
             BufferedReader loadOut = new BufferedReader(new InputStreamReader(load.getInputStream(),
                     StandardCharsets.UTF_8));

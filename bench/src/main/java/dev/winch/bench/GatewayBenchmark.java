@@ -181,12 +181,13 @@ public final class GatewayBenchmark {
                     command.addAll(options.serverJvmOptions());
                     command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
                             "--bootstrap", bootstrap, "--topic", BARE_TOPIC, "--producer",
-                            options.bareProducer().name().toLowerCase(Locale.ROOT), "--port", String.valueOf(port)));
+                            options.bareProducer().name().toLowerCase(Locale.ROOT), "--port", String.valueOf(port),
+                            "--instances", String.valueOf(options.instances())));
                     ChildServer child = ChildServer.start("the bare server", command, Map.of(), port,
                             work.resolve("bare.log")).awaitListening();
                     return new Target(port, path, BARE_TOPIC, null, child, () -> child.close(progress));
                 }
-                BareServer bare = BareServer.start(bootstrap, BARE_TOPIC, options.bareProducer())
+                BareServer bare = BareServer.start(bootstrap, BARE_TOPIC, options.bareProducer(), options.instances())
                         .await(30, TimeUnit.SECONDS);
                 return new Target(bare.port(), path, BARE_TOPIC, BareServer.PRODUCER_CLIENT_ID, null, () -> {
                     try {
@@ -219,6 +220,7 @@ public final class GatewayBenchmark {
         env.put("WINCH_MANAGEMENT_HOST", "127.0.0.1");
         env.put("WINCH_LOG_FORMAT", "plain");
         env.put("WINCH_WORKER_POOL_SIZE", "8");
+        env.put("WINCH_GATEWAY_INSTANCES", String.valueOf(options.instances()));
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(options.serverJvmOptions());
@@ -315,7 +317,9 @@ public final class GatewayBenchmark {
     }
 
     private GatewayConfig gatewayConfig(String bootstrap, String token) throws IOException {
-        return GatewayConfig.fromEnv(gatewayEnvironment(bootstrap, writeReceivers(token)));
+        Map<String, String> env = new HashMap<>(gatewayEnvironment(bootstrap, writeReceivers(token)));
+        env.put("WINCH_GATEWAY_INSTANCES", String.valueOf(options.instances()));
+        return GatewayConfig.fromEnv(env);
     }
 
     /** As ServiceMain does: management server, then the service, then marked started. */

@@ -89,6 +89,8 @@ final class Report {
                 ? "each its own process (the gateway as `java " + String.join(" ", options.serverJvmOptions())
                         + " -jar gateway.jar`, as docker-compose starts it; the bare server a JVM with the same options)"
                 : "gateway and bare server in the benchmark JVM, beside the broker").append('\n');
+        md.append("- HTTP server instances (event loops), gateway and bare server alike: ").append(options.instances())
+                .append('\n');
         md.append("- Key spreads: ").append(String.join("; ", options.keySpreads().stream()
                 .map(BenchOptions.KeySpread::description).toList())).append('\n');
         md.append("- Gateway log lines: ").append(options.gatewayLog().name().toLowerCase(Locale.ROOT));
