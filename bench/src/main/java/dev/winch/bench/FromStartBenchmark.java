@@ -205,15 +205,7 @@ final class FromStartBenchmark {
 
     private Process startGateway(String bootstrap, String token, int httpPort, int managementPort)
             throws IOException {
-        Path receivers = work.resolve("receivers.yaml");
-        Files.writeString(receivers, """
-                receivers:
-                  - id: %s
-                    name: Benchmark receiver
-                    kind: redeploy
-                    token: %s
-                    redeploy: {namespace: bench, workload: deployment/web, container: web}
-                """.formatted(GatewayBenchmark.RECEIVER, token));
+        Path receivers = GatewayBenchmark.writeReceivers(work, token);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options.gatewayJvmOptions());

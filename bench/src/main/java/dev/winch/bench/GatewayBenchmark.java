@@ -292,7 +292,12 @@ public final class GatewayBenchmark {
     }
 
     private Path writeReceivers(String token) throws IOException {
-        Path receivers = work.resolve("receivers.yaml");
+        return writeReceivers(work, token);
+    }
+
+    /** The benchmark's receivers file in {@code dir}: one receiver, {@value #RECEIVER}, with {@code token}. */
+    static Path writeReceivers(Path dir, String token) throws IOException {
+        Path receivers = dir.resolve("receivers.yaml");
         // The seed 001 hook: a Docker Hub push redeploys one container; the token is checked on every request.
         Files.writeString(receivers, """
                 receivers:
