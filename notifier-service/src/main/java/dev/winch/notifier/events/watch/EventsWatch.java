@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * One watch of core/v1 Events (the whole cluster or one namespace) while this replica leads: list, publish what
  * the topic does not have, watch from the list's resourceVersion, publish each new or changed event (in batches:
  * the next once the broker answered for every event of the previous; each record says up to which resourceVersion
- * every event was acknowledged when it was sent, the resume point a later leader takes). A watch that ends with an error (410 Gone among them) is followed by a relist,
- * once what is queued is published.
+ * every event was acknowledged when it was sent, the resume point a later leader takes). A watch that ends with an
+ * error (410 Gone among them) is followed by a relist, once what is queued is published.
  *
  * <p>Every resourceVersion is compared with the highest one this watch has seen, and what is not above it is
  * dropped: a real API server never sends such an event on a watch, and a stand-in that replays every object when
@@ -45,7 +45,7 @@ final class EventsWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsWatch.class);
     private static final long LIST_PAGE = 500;
-    /** Events sent before waiting for the broker's acknowledgements (a watch burst is published in a few round trips). */
+    /** Events sent before waiting for the broker's acknowledgements (a burst goes out in a few round trips). */
     static final int MAX_BATCH = 256;
     /**
      * The header that tells a later leader where it may resume: every event of the watch up to this resourceVersion
@@ -361,7 +361,8 @@ final class EventsWatch {
             }
             LOG.atWarn().addKeyValue("target", first.partitionKey())
                     .log("Events in {}: publishing {} of {} events (first: {}, resourceVersion {}) failed, retrying in "
-                            + "{} ms: {}", where(), failures, batch.size(), first.uid(), first.resourceVersion(), backoff.toMillis(), String.valueOf(cause));
+                            + "{} ms: {}", where(), failures, batch.size(), first.uid(), first.resourceVersion(),
+                            backoff.toMillis(), String.valueOf(cause));
             retryLater(this::pump);
         });
     }

@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * What the topic already holds, as one leader knows it: per watch, the resume point (the highest resourceVersion up
- * to which every event was acknowledged), and the last {@code remember} events published (uid and resourceVersion). Rebuilt from the
- * topic's tail when this replica becomes leader, then kept up to date as it publishes. No I/O: the watch asks it
- * whether an event is new, and tells it what the broker acknowledged.
+ * to which every event was acknowledged), and the last {@code remember} events published (uid and
+ * resourceVersion). Rebuilt from the topic's tail when this replica becomes leader, then kept up to date as it
+ * publishes. No I/O: the watch asks it whether an event is new, and tells it what the broker acknowledged.
  *
  * <p>An event is published when its resourceVersion is above its watch's resume point and it is not among the
  * remembered ones. The remembered set holds what was published above the resume point (events sent together,
