@@ -118,14 +118,15 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     Path tlsDir = authority == null ? null : createTempDir();
     KafkaRaftServer server = null;
     try {
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int[] ports = freePorts(authority == null ? 2 : 4);
+      int brokerPort = ports[0];
+      int controllerPort = ports[1];
       Map<String, String> props = defaults(logDir, brokerPort, controllerPort);
       Map<String, String> listeners = new HashMap<>();
       listeners.put("PLAINTEXT", HOST + ":" + brokerPort);
       if (authority != null) {
-        listeners.put(SASL_SSL_LISTENER, HOST + ":" + freePort());
-        listeners.put(SSL_LISTENER, HOST + ":" + freePort());
+        listeners.put(SASL_SSL_LISTENER, HOST + ":" + ports[2]);
+        listeners.put(SSL_LISTENER, HOST + ":" + ports[3]);
         props.putAll(secureListeners(authority, users, tlsDir, listeners, controllerPort));
       }
       props.putAll(overrides);
@@ -440,12 +441,28 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
    * start), so ask the OS for free ones. Another process could grab one before the broker binds;
    * on a test machine that is rare enough to accept.
    */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  private static int[] freePorts(int count) {
+    // All sockets are held open until every port is known, so the OS cannot hand out one port twice.
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        socket.setReuseAddress(true);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on " + HOST, e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // nothing to do: the port is free again either way
+        }
+      }
     }
   }
 
