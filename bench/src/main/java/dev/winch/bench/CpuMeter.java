@@ -126,6 +126,35 @@ final class CpuMeter {
                 end.jitMillis() - start.jitMillis(), end.gcMillis() - start.gcMillis(), busy, steal);
     }
 
+    /**
+     * Waits until the whole machine is quiet (busy below {@code quietCores} over one second) or {@code maxSeconds}
+     * have passed, so a phase does not start while the previous one's servers, children or collectors still run.
+     * Returns the busy cores of the last second measured (NaN where /proc/stat cannot be read).
+     */
+    static double settle(double quietCores, int maxSeconds, int cpus) throws InterruptedException {
+        double busy = Double.NaN;
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+        do {
+            long[] start = procStat();
+            Thread.sleep(1_000);
+            long[] end = procStat();
+            if (start.length < 8 || end.length < 8) {
+                return Double.NaN;
+            }
+            long total = 0;
+            long idle = 0;
+            for (int i = 0; i < end.length; i++) {
+                long d = end[i] - start[i];
+                total += d;
+                if (i == 3 || i == 4) {
+                    idle += d;
+                }
+            }
+            busy = total > 0 ? (double) (total - idle) / total * cpus : 0;
+        } while (busy >= quietCores && System.nanoTime() < deadline);
+        return busy;
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

@@ -235,7 +235,7 @@ final class FromStartBenchmark {
         LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", port,
                 "/hooks/" + GatewayBenchmark.RECEIVER + "?token=" + token, options.connections(),
                 options.clientThreads(), 0, total, options.bodyBytes(), BenchOptions.KeySpread.CONNECTION, null,
-                System.currentTimeMillis(), prewarmPort, options.clientPrewarm());
+                System.currentTimeMillis(), prewarmPort, options.clientPrewarm(), 0);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"));

@@ -342,7 +342,11 @@ public final class GatewayBenchmark {
         Map<TopicPartition, Long> before = topic == null ? Map.of() : audit.endOffsets(topic);
         LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", target.port(), target.path(),
                 options.connections(), options.clientThreads(), options.warmupSeconds(), options.durationSeconds(),
-                options.bodyBytes(), spread, ids);
+                options.bodyBytes(), spread, ids).paced(options.rate());
+        // The previous phase's server may still be busy (adnanh/webhook's children, a collector): start on a quiet
+        // machine, or say that it was not.
+        double busy = CpuMeter.settle(0.3, 30, Runtime.getRuntime().availableProcessors());
+        progress.printf(java.util.Locale.ROOT, "[bench] machine busy %.2f cores before the phase%n", busy);
         progress.printf("[bench] round %d, %s, %s: %d s warm-up, %d s measured, %d connections%n", round,
                 spread.description(), server.label(), options.warmupSeconds(), options.durationSeconds(),
                 options.connections());

@@ -39,6 +39,12 @@ import java.util.concurrent.TimeUnit;
  * just before the request is written to the end of the answer, so a closed loop's coordinated omission applies:
  * a stall delays the requests that would have been sent during it instead of showing up as their latency.
  *
+ * <p>Paced ({@code --rate R}): the same connections, but a request leaves only when the schedule of {@code R}
+ * requests a second (shared evenly by the event loops, released every millisecond) allows it and a connection is
+ * free; a schedule missed because every connection was busy is not caught up by more than one request per
+ * connection. Both servers then do the same work per second, so their CPU per request compares like for like
+ * (closed loop, the faster server batches more per system call and per produce request and pays less per request).
+ *
  * <p>Talks to its parent on stdout, one line each: {@code WINDOW_START}, {@code WINDOW_END}, {@code RESULT {json}}.
  */
 public final class LoadGenerator {
@@ -53,13 +59,19 @@ public final class LoadGenerator {
     /** The child's command line; built by {@link GatewayBenchmark}. */
     record Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
             int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut, long originMillis,
-            int prewarmPort, int prewarmSeconds) {
+            int prewarmPort, int prewarmSeconds, int rate) {
 
         /** As before per-second counts and the pre-warm existed. */
         Settings(String host, int port, String path, int connections, int threads, int warmupSeconds,
                 int durationSeconds, int bodyBytes, BenchOptions.KeySpread spread, Path idsOut) {
             this(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes, spread, idsOut,
-                    0, 0, 0);
+                    0, 0, 0, 0);
+        }
+
+        /** The same load, paced at {@code rate} requests a second in all (0: closed loop, as fast as answered). */
+        Settings paced(int rate) {
+            return new Settings(host, port, path, connections, threads, warmupSeconds, durationSeconds, bodyBytes,
+                    spread, idsOut, originMillis, prewarmPort, prewarmSeconds, rate);
         }
 
         /** In {@code path}, this stands for the repository a connection pushes. */
@@ -81,6 +93,9 @@ public final class LoadGenerator {
                 args.addAll(List.of("--prewarm-port", String.valueOf(prewarmPort), "--prewarm-seconds",
                         String.valueOf(prewarmSeconds)));
             }
+            if (rate > 0) {
+                args.addAll(List.of("--rate", String.valueOf(rate)));
+            }
             return args;
         }
 
@@ -97,7 +112,8 @@ public final class LoadGenerator {
                     named.containsKey("--ids-out") ? Path.of(named.get("--ids-out")) : null,
                     Long.parseLong(named.getOrDefault("--origin-ms", "0")),
                     Integer.parseInt(named.getOrDefault("--prewarm-port", "0")),
-                    Integer.parseInt(named.getOrDefault("--prewarm-seconds", "0")));
+                    Integer.parseInt(named.getOrDefault("--prewarm-seconds", "0")),
+                    Integer.parseInt(named.getOrDefault("--rate", "0")));
         }
     }
 
@@ -165,7 +181,7 @@ public final class LoadGenerator {
     private static void prewarm(Vertx vertx, Settings settings) throws Exception {
         Settings bare = new Settings(settings.host(), settings.prewarmPort(), "/ingest?key=" + Settings.REPO,
                 settings.connections(), settings.threads(), 0, settings.prewarmSeconds(), settings.bodyBytes(),
-                settings.spread(), null, 0, 0, 0);
+                settings.spread(), null, 0, 0, 0, 0);
         long start = System.nanoTime();
         Clock clock = new Clock(start, start + TimeUnit.SECONDS.toNanos(settings.prewarmSeconds()));
         List<Loop> loops = new ArrayList<>();
@@ -208,8 +224,12 @@ public final class LoadGenerator {
         private final List<Integer> connections;
         private final Stats stats;
         private final Promise<Stats> drained = Promise.promise();
+        private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
         private HttpClientAgent client;
         private int active;
+        private long paceStart;
+        private long released;
+        private long pacer = -1;
 
         Loop(Settings settings, Clock clock, List<Integer> connections, Stats stats) {
             this.settings = settings;
@@ -226,7 +246,40 @@ public final class LoadGenerator {
                 drained.complete(stats);
             }
             connections.forEach(this::connect);
+            if (settings.rate() > 0 && active > 0) {
+                paceStart = System.nanoTime();
+                pacer = vertx.setPeriodic(1, id -> release());
+            }
             return Future.succeededFuture();
+        }
+
+        /** Paced: lets as many waiting connections send as the schedule allows by now. */
+        private void release() {
+            long now = System.nanoTime();
+            if (now >= clock.windowEnd) {
+                vertx.cancelTimer(pacer);
+                Runnable waiter;
+                while ((waiter = waiting.poll()) != null) {
+                    waiter.run();
+                }
+                return;
+            }
+            double perLoop = (double) settings.rate() / settings.threads();
+            long due = (long) ((now - paceStart) / 1e9 * perLoop);
+            released = Math.max(released, due - connections.size());
+            while (released < due && !waiting.isEmpty()) {
+                released++;
+                waiting.poll().run();
+            }
+        }
+
+        /** The next request on a connection: now, or paced, when the schedule lets it go. */
+        private void next(int connection, HttpClientConnection conn, RequestOptions options, Buffer body) {
+            if (settings.rate() > 0 && System.nanoTime() < clock.windowEnd) {
+                waiting.add(() -> send(connection, conn, options, body));
+            } else {
+                send(connection, conn, options, body);
+            }
         }
 
         private void connect(int connection) {
@@ -235,7 +288,7 @@ public final class LoadGenerator {
                 return;
             }
             client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
-                    .onSuccess(conn -> send(connection, conn, request(connection),
+                    .onSuccess(conn -> next(connection, conn, request(connection),
                             Buffer.buffer(DockerHubPush.body(pushed(connection), settings.bodyBytes()))))
                     .onFailure(error -> {
                         stats.error(error, clock);
@@ -257,6 +310,11 @@ public final class LoadGenerator {
         }
 
         private void send(int connection, HttpClientConnection conn, RequestOptions options, Buffer body) {
+            if (System.nanoTime() >= clock.windowEnd) {
+                conn.close();
+                finished();
+                return;
+            }
             long sent = System.nanoTime();
             conn.request(options)
                     .compose(request -> request.send(body))
@@ -270,7 +328,7 @@ public final class LoadGenerator {
                             conn.close();
                             vertx.setTimer(10, id -> connect(connection));
                         } else if (System.nanoTime() < clock.windowEnd) {
-                            send(connection, conn, options, body);
+                            next(connection, conn, options, body);
                         } else {
                             conn.close();
                             finished();

@@ -79,6 +79,11 @@ final class Report {
         md.append("## Gateway benchmark, ")
                 .append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE)).append("\n\n");
         md.append("- Machine: ").append(machine.summary()).append(" (at the start of the run)\n");
+        if (options.rate() > 0) {
+            md.append(String.format(Locale.ROOT, "- Paced: %,d requests/s offered to every server (a request leaves when "
+                    + "the schedule allows and a connection is free), so CPU per request compares at one load%n",
+                    options.rate()));
+        }
         md.append(String.format(Locale.ROOT, "- Load: %d connections, one request in flight each, %d B Docker Hub "
                         + "payloads, %d s warm-up (discarded) + %d s measured per phase, %d round(s) of %s, "
                         + "load generator in its own JVM with %d event loop(s)%n", options.connections(),
