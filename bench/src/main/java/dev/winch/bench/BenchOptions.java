@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param webhookBinary adnanh/webhook, the third server; skipped with a message where it is not installed
  * @param instances     HTTP server instances (event loops) of the gateway ({@code WINCH_GATEWAY_INSTANCES}) and of
  *                      the bare server alike
+ * @param serverWarmupSeconds load on each new server process before round 1, not measured (the JIT's ramp)
  * @param rate          requests a second the load generator offers to each server, or 0 for a closed loop (as
  *                      fast as the server answers)
  */
@@ -48,6 +49,7 @@ public record BenchOptions(
         List<String> serverJvmOptions,
         Path webhookBinary,
         int instances,
+        int serverWarmupSeconds,
         int rate) {
 
     /** The servers under load. */
@@ -142,6 +144,8 @@ public record BenchOptions(
                                    "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
               --webhook-bin PATH   adnanh/webhook (default /usr/bin/webhook)
               --instances N        HTTP server instances (event loops) of the gateway and the bare server (default 1)
+              --server-warmup S    load on each server process before round 1, not measured, so that round 1
+                                   compares warm servers (default 60; 0: none, round 1 then shows the ramp)
               --rate N             offer N requests/s to every server instead of as many as it answers (default 0:
                                    closed loop); compares CPU per request at one and the same load
             or: java -jar bench/target/winch-bench.jar --from-start --help (throughput per second from the start)
@@ -166,6 +170,7 @@ public record BenchOptions(
         Path webhook = Path.of("/usr/bin/webhook");
         int instances = 1;
         int rate = 0;
+        int serverWarmup = 60;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--help") || name.equals("-h")) {
@@ -194,6 +199,7 @@ public record BenchOptions(
                         : Arrays.asList(value.trim().split("\\s+"));
                 case "--webhook-bin" -> webhook = Path.of(value);
                 case "--instances" -> instances = integer(name, value, 1, 64);
+                case "--server-warmup" -> serverWarmup = integer(name, value, 0, 3_600);
                 case "--rate" -> rate = integer(name, value, 0, 1_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
@@ -210,7 +216,7 @@ public record BenchOptions(
         }
         return new BenchOptions(connections, warmup, duration, rounds, servers, clientThreads, bodyBytes, log, verify,
                 List.copyOf(jvm), bareProducer, deploy, spreads, gatewayJar, List.copyOf(serverJvm), webhook,
-                instances, rate);
+                instances, serverWarmup, rate);
     }
 
     private static int integer(String name, String value, int min, int max) {

@@ -54,10 +54,12 @@ final class FromStartBenchmark {
               --client-prewarm S   seconds the load generator runs against a bare server before the gateway
                                    starts, so its own JIT warm-up is not measured as the gateway's (default 15; 0: off)
               --label TEXT         a name for this run in the report
+              --gateway-java PATH  the java that runs the gateway (default: the one running this benchmark)
             """;
 
     record Options(int seconds, int warmSeconds, int connections, int clientThreads, int bodyBytes, Path gatewayJar,
-            List<String> gatewayJvmOptions, Map<String, String> gatewayEnv, String label, int clientPrewarm) {
+            List<String> gatewayJvmOptions, Map<String, String> gatewayEnv, String label, int clientPrewarm,
+            String gatewayJava) {
 
         static Options fromArgs(String[] args) {
             Map<String, String> named = new LinkedHashMap<>();
@@ -72,7 +74,7 @@ final class FromStartBenchmark {
             }
             List<String> known = List.of("--seconds", "--warm-seconds", "--connections", "--client-threads",
                     "--body-bytes", "--gateway-jar", "--gateway-jvm-opts", "--gateway-env", "--label",
-                    "--client-prewarm");
+                    "--client-prewarm", "--gateway-java");
             named.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown option " + k);
             });
@@ -96,7 +98,9 @@ final class FromStartBenchmark {
                     integer(named, "--body-bytes", 1024, DockerHubPush.MIN_BYTES, 1024 * 1024), jar,
                     jvm.isBlank() ? List.of() : Arrays.asList(jvm.trim().split("\\s+")), Map.copyOf(env),
                     named.getOrDefault("--label", jvm + (env.isEmpty() ? "" : " " + rawEnv)),
-                    integer(named, "--client-prewarm", 15, 0, 600));
+                    integer(named, "--client-prewarm", 15, 0, 600),
+                    named.getOrDefault("--gateway-java", Path.of(System.getProperty("java.home"), "bin", "java")
+                            .toString()));
         }
 
         private static int integer(Map<String, String> named, String name, int fallback, int min, int max) {
@@ -207,7 +211,7 @@ final class FromStartBenchmark {
             throws IOException {
         Path receivers = GatewayBenchmark.writeReceivers(work, token);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(options.gatewayJava());
         command.addAll(options.gatewayJvmOptions());
         command.addAll(List.of("-jar", options.gatewayJar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -121,10 +121,20 @@ public final class GatewayBenchmark {
                     progress.println("[bench] " + server.label() + " on port " + target.port()
                             + (target.child() != null ? " (process " + target.child().pid() + ")" : " (in this JVM)"));
                 }
+                if (options.serverWarmupSeconds() > 0) {
+                    // Each server process is new: the JIT compiles its request path under load for tens of seconds
+                    // (docs/benchmarks.md, "Throughput from start"). Rounds compare warm servers; the ramp is
+                    // --from-start's measurement.
+                    for (Server server : servers) {
+                        runPhase(0, server, options.keySpreads().get(0), targets.get(server), audit,
+                                options.serverWarmupSeconds());
+                    }
+                }
                 for (int round = 1; round <= options.rounds(); round++) {
                     for (BenchOptions.KeySpread spread : options.keySpreads()) {
                         for (Server server : servers) {
-                            phases.add(runPhase(round, server, spread, targets.get(server), audit));
+                            phases.add(runPhase(round, server, spread, targets.get(server), audit,
+                                    options.warmupSeconds()));
                         }
                     }
                 }
@@ -335,21 +345,22 @@ public final class GatewayBenchmark {
         return port;
     }
 
-    private Phase runPhase(int round, Server server, BenchOptions.KeySpread spread, Target target, TopicAudit audit)
-            throws Exception {
+    /** One phase; round 0 is a server's warm-up, {@code warmupSeconds} of load and a short window not reported. */
+    private Phase runPhase(int round, Server server, BenchOptions.KeySpread spread, Target target, TopicAudit audit,
+            int warmupSeconds) throws Exception {
+        int durationSeconds = round == 0 ? 1 : options.durationSeconds();
         String topic = target.topic();
         Path ids = server == Server.GATEWAY && options.verifyIds() ? work.resolve("ids-" + round + ".bin") : null;
         Map<TopicPartition, Long> before = topic == null ? Map.of() : audit.endOffsets(topic);
         LoadGenerator.Settings settings = new LoadGenerator.Settings("127.0.0.1", target.port(), target.path(),
-                options.connections(), options.clientThreads(), options.warmupSeconds(), options.durationSeconds(),
+                options.connections(), options.clientThreads(), warmupSeconds, durationSeconds,
                 options.bodyBytes(), spread, ids).paced(options.rate());
         // The previous phase's server may still be busy (adnanh/webhook's children, a collector): start on a quiet
         // machine, or say that it was not.
         double busy = CpuMeter.settle(0.3, 30, Runtime.getRuntime().availableProcessors());
         progress.printf(java.util.Locale.ROOT, "[bench] machine busy %.2f cores before the phase%n", busy);
         progress.printf("[bench] round %d, %s, %s: %d s warm-up, %d s measured, %d connections%n", round,
-                spread.description(), server.label(), options.warmupSeconds(), options.durationSeconds(),
-                options.connections());
+                spread.description(), server.label(), warmupSeconds, durationSeconds, options.connections());
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -386,7 +397,7 @@ public final class GatewayBenchmark {
                 }
             }
         }
-        long limit = options.warmupSeconds() + options.durationSeconds() + 120L;
+        long limit = warmupSeconds + durationSeconds + 120L;
         if (!child.waitFor(limit, TimeUnit.SECONDS)) {
             child.destroyForcibly();
             throw new IllegalStateException("the load generator did not finish within " + limit + " s");

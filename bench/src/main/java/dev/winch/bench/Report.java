@@ -79,6 +79,11 @@ final class Report {
         md.append("## Gateway benchmark, ")
                 .append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE)).append("\n\n");
         md.append("- Machine: ").append(machine.summary()).append(" (at the start of the run)\n");
+        if (options.serverWarmupSeconds() > 0) {
+            md.append(String.format(Locale.ROOT, "- Each server process loaded for %d s before round 1, not measured: "
+                    + "rounds compare warm servers (the ramp from start is `--from-start`'s)%n",
+                    options.serverWarmupSeconds()));
+        }
         if (options.rate() > 0) {
             md.append(String.format(Locale.ROOT, "- Paced: %,d requests/s offered to every server (a request leaves when "
                     + "the schedule allows and a connection is free), so CPU per request compares at one load%n",

@@ -101,6 +101,36 @@ class ImageReferenceGrammarTest {
     }
 
     @Test
+    void checksTagsExactlyAsTheGrammarsRegularExpression() {
+        java.util.regex.Pattern grammar = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+        String alphabet = "aZ09_.-:+ /@é٣\u0000";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261202L);
+        int accepted = 0;
+        for (int n = 0; n < 50_000; n++) {
+            int length = random.nextInt(n % 10 == 0 ? 131 : 6);
+            StringBuilder tag = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                // Mostly characters of a tag, so that long valid tags occur as well as broken ones.
+                tag.append(random.nextInt(10) < 8 ? alphabet.charAt(random.nextInt(5)) : alphabet.charAt(
+                        random.nextInt(alphabet.length())));
+            }
+            boolean expected = grammar.matcher(tag).matches();
+            assertThat(ImageReference.isTag(tag.toString())).as("'%s'", tag).isEqualTo(expected);
+            accepted += expected ? 1 : 0;
+        }
+        assertThat(accepted).as("valid tags among the generated ones").isBetween(5_000, 45_000);
+    }
+
+    @Test
+    void answersTheSameForARepositoryCheckedAgain() {
+        for (int i = 0; i < 2; i++) {
+            assertThat(ImageReference.isRepository("quay.io/team/again")).isTrue();
+            assertThat(ImageReference.isRepository("quay.io/team/again:v1")).isFalse();
+            assertThat(ImageReference.isRepository("Quay.io/Team/again")).isFalse();
+        }
+    }
+
+    @Test
     void acceptsTheDigestsDockerSupportsInLowerCaseHexOfTheirLength() {
         assertThat(ImageReference.isDigest("sha256:" + "a1".repeat(32))).isTrue();
         assertThat(ImageReference.isDigest("sha384:" + "b2".repeat(48))).isTrue();

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class HookHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookHandler.class);
+    /** Encoded once: the header is on every answer, and Netty copies a prepared value as it is. */
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private final ReceiverRegistry receivers;
     private final EventPublisher publisher;
@@ -307,7 +309,7 @@ public final class HookHandler implements Handler<RoutingContext> {
     }
 
     private static void json(HttpServerRequest http, int status, String body) {
-        http.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        http.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
     }
 
     /** {@code winch_gateway_requests_total} and {@code winch_gateway_request_seconds}, by outcome. */
