@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -85,7 +84,7 @@ public final class EvictionApi implements AutoCloseable {
     private final List<EvictionRequest> evictions = new CopyOnWriteArrayList<>();
 
     public EvictionApi() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher() {
+        server = new KubernetesMockServer(new Context(), MockWebServers.http11(), new HashMap<>(), new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 return EvictionApi.this.dispatch(request);

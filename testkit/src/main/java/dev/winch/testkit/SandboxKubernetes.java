@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -114,7 +113,7 @@ public final class SandboxKubernetes implements AutoCloseable {
 
   private static SandboxKubernetes start(int port, Dispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        new Context(), MockWebServers.http11(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName(HOST), port);
     } catch (UnknownHostException e) {

@@ -11,7 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * Receivers managed through the admin API live in the compacted topic {@code winch.receivers} (key = id, value =
  * the spec as JSON, tombstone = deleted). Every gateway replica reads the whole topic at start and follows it,
  * so a receiver written through one replica triggers through any other as soon as that one reads it.
+ *
+ * <p>The replica that writes serves its write as soon as the broker acknowledged it, before its follower has read
+ * that far. Records the follower reads afterwards that are older than this replica's own write of the same id are
+ * skipped: otherwise a receiver deleted (or changed) here would come back (or revert) for as long as the follower
+ * took to reach the write, after the API had answered 204 (or 200).
  */
 public final class ReceiverStore {
 
@@ -30,6 +37,8 @@ public final class ReceiverStore {
     private final ReceiverRegistry registry;
     private final EventPublisher publisher;
     private final TopicFollower follower;
+    /** Per id, the offset of this replica's newest write the follower has not reached yet. Guarded by this. */
+    private final Map<String, Long> ownWrites = new HashMap<>();
 
     public ReceiverStore(Vertx vertx, KafkaClientSettings kafka, ReceiverRegistry registry, EventPublisher publisher) {
         this.registry = registry;
@@ -57,7 +66,7 @@ public final class ReceiverStore {
         }
         return publisher.send(new ProducerRecord<>(Topics.RECEIVERS, spec.id(), value))
                 .map(metadata -> {
-                    registry.put(spec);
+                    wrote(spec.id(), metadata.offset(), () -> registry.put(spec));
                     return spec;
                 });
     }
@@ -66,14 +75,29 @@ public final class ReceiverStore {
     public Future<Void> delete(String id) {
         return publisher.send(new ProducerRecord<>(Topics.RECEIVERS, id, null))
                 .map(metadata -> {
-                    registry.remove(id);
+                    wrote(id, metadata.offset(), () -> registry.remove(id));
                     return null;
                 });
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    /** Serves this replica's own write at {@code offset} of its id's partition now, ahead of the follower. */
+    synchronized void wrote(String id, long offset, Runnable change) {
+        ownWrites.merge(id, offset, Math::max);
+        change.run();
+    }
+
+    /** A record the follower read: applied, unless this replica has already served a newer write of its id. */
+    synchronized void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             return;
+        }
+        Long own = ownWrites.get(record.key());
+        if (own != null) {
+            if (record.offset() < own) {
+                return;
+            }
+            // The follower has reached this replica's write: what it reads from here on is current.
+            ownWrites.remove(record.key());
         }
         if (record.value() == null) {
             registry.remove(record.key());

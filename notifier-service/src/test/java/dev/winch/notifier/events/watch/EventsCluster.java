@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -72,7 +71,7 @@ final class EventsCluster implements AutoCloseable {
                 crud.shutdown();
             }
         };
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server = new KubernetesMockServer(new Context(), dev.winch.testkit.MockWebServers.http11(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = newClient();
     }
