@@ -39,6 +39,8 @@ public final class ReceiverStore {
     private final TopicFollower follower;
     /** Per id, the offset of this replica's newest write the follower has not reached yet. Guarded by this. */
     private final Map<String, Long> ownWrites = new HashMap<>();
+    /** Per id, the offset of the newest record the follower applied. Guarded by this. */
+    private final Map<String, Long> followed = new HashMap<>();
 
     public ReceiverStore(Vertx vertx, KafkaClientSettings kafka, ReceiverRegistry registry, EventPublisher publisher) {
         this.registry = registry;
@@ -82,6 +84,11 @@ public final class ReceiverStore {
 
     /** Serves this replica's own write at {@code offset} of its id's partition now, ahead of the follower. */
     synchronized void wrote(String id, long offset, Runnable change) {
+        Long seen = followed.get(id);
+        if (seen != null && seen >= offset) {
+            // The follower was quicker than the acknowledgement: it applied this write, or a newer one, already.
+            return;
+        }
         ownWrites.merge(id, offset, Math::max);
         change.run();
     }
@@ -99,6 +106,7 @@ public final class ReceiverStore {
             // The follower has reached this replica's write: what it reads from here on is current.
             ownWrites.remove(record.key());
         }
+        followed.merge(record.key(), record.offset(), Math::max);
         if (record.value() == null) {
             registry.remove(record.key());
             return;

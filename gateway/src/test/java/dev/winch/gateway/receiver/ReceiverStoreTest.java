@@ -6,6 +6,7 @@ import dev.winch.common.event.EventCodec;
 import dev.winch.common.event.Topics;
 import dev.winch.common.kafka.EventPublisher;
 import dev.winch.common.kafka.KafkaClientSettings;
+import dev.winch.gateway.payload.InvalidPayloadException;
 import dev.winch.gateway.payload.JsonBodies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -71,13 +72,31 @@ class ReceiverStoreTest {
                 .as("a later write read by the follower applies").isEqualTo(11);
     }
 
-    private static ReceiverSpec spec(String id, int max) throws Exception {
+    @Test
+    void anAcknowledgementLaterThanTheFollowerDoesNotUndoANewerWriteOfAnotherReplica() throws Exception {
+        store.apply(record(8, spec("web-up", 3)));
+        store.apply(record(9, spec("web-up", 4)));
+        store.apply(record(10, spec("web-up", 13)));
+
+        // This replica's write is offset 9; its acknowledgement arrives after the follower read 10.
+        store.wrote("web-up", 9, () -> registry.put(spec("web-up", 4)));
+
+        assertThat(registry.find("web-up").get().spec().scaleService().max()).isEqualTo(13);
+        store.apply(record(11, spec("web-up", 15)));
+        assertThat(registry.find("web-up").get().spec().scaleService().max()).isEqualTo(15);
+    }
+
+    private static ReceiverSpec spec(String id, int max) {
         String json = """
                 {"id":"%s","kind":"scaleService","token":"token-of-%s","scaleService":{"namespace":"demo",
                  "workload":"deployment/web","action":"up","amount":1,"min":1,"max":%d}}
                 """.formatted(id, id, max);
-        return ReceiverValidator.validate(JsonBodies.readObject(json.getBytes(StandardCharsets.UTF_8)), null, null,
-                "api", CLOCK.instant()).spec();
+        try {
+            return ReceiverValidator.validate(JsonBodies.readObject(json.getBytes(StandardCharsets.UTF_8)), null, null,
+                    "api", CLOCK.instant()).spec();
+        } catch (InvalidPayloadException e) {
+            throw new IllegalStateException(e.errors().toString(), e);
+        }
     }
 
     private static ConsumerRecord<String, byte[]> record(long offset, ReceiverSpec spec) throws Exception {
