@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,20 +106,14 @@ final class CpuMeter {
                 allocated.merge(group, bytes, Long::sum);
             }
         });
-        double busy = Double.NaN;
+        double busy = busyFraction(start.procStat(), end.procStat());
         double steal = Double.NaN;
-        if (start.procStat().length >= 8 && end.procStat().length >= 8) {
-            long[] d = new long[end.procStat().length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = end.procStat()[i] - start.procStat()[i];
+        if (!Double.isNaN(busy)) {
+            long total = 0;
+            for (int i = 0; i < end.procStat().length; i++) {
+                total += end.procStat()[i] - start.procStat()[i];
             }
-            long total = Arrays.stream(d).sum();
-            // user nice system idle iowait irq softirq steal ...
-            long idle = d[3] + d[4];
-            if (total > 0) {
-                busy = (double) (total - idle) / total;
-                steal = (double) d[7] / total;
-            }
+            steal = total > 0 ? (double) (end.procStat()[7] - start.procStat()[7]) / total : Double.NaN;
         }
         return new Usage(end.processNanos() - start.processNanos(), groups, allocated,
                 end.jitMillis() - start.jitMillis(), end.gcMillis() - start.gcMillis(), busy, steal);
@@ -137,22 +130,27 @@ final class CpuMeter {
         do {
             long[] start = procStat();
             Thread.sleep(1_000);
-            long[] end = procStat();
-            if (start.length < 8 || end.length < 8) {
+            double fraction = busyFraction(start, procStat());
+            if (Double.isNaN(fraction)) {
                 return Double.NaN;
             }
-            long total = 0;
-            long idle = 0;
-            for (int i = 0; i < end.length; i++) {
-                long d = end[i] - start[i];
-                total += d;
-                if (i == 3 || i == 4) {
-                    idle += d;
-                }
-            }
-            busy = total > 0 ? (double) (total - idle) / total * cpus : 0;
+            busy = fraction * cpus;
         } while (busy >= quietCores && System.nanoTime() < deadline);
         return busy;
+    }
+
+    /** The machine's busy share between two readings of /proc/stat; NaN where they cannot be compared. */
+    private static double busyFraction(long[] start, long[] end) {
+        if (start.length < 8 || end.length < 8) {
+            return Double.NaN;
+        }
+        long total = 0;
+        for (int i = 0; i < end.length; i++) {
+            total += end[i] - start[i];
+        }
+        // user nice system idle iowait irq softirq steal ...
+        long idle = end[3] - start[3] + end[4] - start[4];
+        return total > 0 ? (double) (total - idle) / total : Double.NaN;
     }
 
     private static long processCpuNanos() {
